@@ -1,0 +1,36 @@
+"""Fixtures shared by the whole suite: which real services this run has."""
+
+import os
+
+import pytest
+from django.db import connection
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only: runs only in the SQLite pass of the suite")
+    config.addinivalue_line("markers", "postgres: needs PostgreSQL (DATABASE_URL)")
+    config.addinivalue_line("markers", "redis: needs Redis (REDIS_URL)")
+
+
+def _service_missing(what: str, variable: str) -> None:
+    message = f"{what} is not available: set {variable} to run this test"
+    if os.environ.get("RESTCYCLE_REQUIRE_SERVICES") == "1":
+        pytest.fail(message + " (RESTCYCLE_REQUIRE_SERVICES=1 makes it required)")
+    pytest.skip(message)
+
+
+@pytest.fixture
+def redis_url():
+    """The Redis URL this run uses as Django's cache; skips (or fails in CI) without one."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        _service_missing("Redis", "REDIS_URL")
+    return url
+
+
+@pytest.fixture
+def postgres(db):
+    """Run only when the database is PostgreSQL; skips on SQLite."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: runs in the PostgreSQL pass of scripts/test")
+    return connection

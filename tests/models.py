@@ -1,0 +1,1 @@
+"""Models the test suite's views and serializers work on."""
