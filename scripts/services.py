@@ -18,7 +18,9 @@ DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 def reachable(url: str, default_port: int) -> bool:
     parts = urlsplit(url)
     try:
-        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or default_port), 2):
+        with socket.create_connection(
+            (parts.hostname or "127.0.0.1", parts.port or default_port), 2
+        ):
             return True
     except OSError:
         return False
@@ -39,8 +41,10 @@ def main() -> int:
             missing.append(f"{name} is not reachable at {url} (set {env})")
     for line in missing:
         word = "ERROR" if required else "SKIPPING"
-        print(f"{word}: {line}; its tests {'cannot run' if required else 'are skipped'}.",
-              file=sys.stderr)
+        print(
+            f"{word}: {line}; its tests {'cannot run' if required else 'are skipped'}.",
+            file=sys.stderr,
+        )
     if missing and required:
         return 1
     if "REDIS_URL" not in exports:

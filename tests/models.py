@@ -1,1 +1,146 @@
 """Models the test suite's views and serializers work on."""
+
+# --- auth: permissions and authentication tests -----------------------------------
+from django.db import models as _auth_models  # noqa: E402
+
+
+class AuthDocument(_auth_models.Model):
+    """A record with an owner, guarded by model and object permissions in the auth tests.
+
+    The owner is a plain user id: a foreign key from this unmigrated app to the migrated
+    auth app would break table creation on PostgreSQL.
+    """
+
+    title = _auth_models.CharField(max_length=100)
+    owner_id = _auth_models.IntegerField(null=True)
+
+
+# --- generics: generic views, viewsets, routers, pagination, filters ---------------
+import uuid as _generics_uuid  # noqa: E402
+
+from django.db import models as _generics_models  # noqa: E402
+
+
+class GenericTag(_generics_models.Model):
+    """A label notes are tagged with: a to-many relation for search and prefetch tests."""
+
+    label = _generics_models.CharField(max_length=50)
+
+
+class GenericNote(_generics_models.Model):
+    """The resource of the generic view, viewset, router, pagination and filter tests."""
+
+    title = _generics_models.CharField(max_length=100)
+    body = _generics_models.CharField(max_length=200, blank=True, default="")
+    rank = _generics_models.IntegerField(default=0)
+    tags = _generics_models.ManyToManyField(GenericTag, blank=True, related_name="notes")
+
+    @property
+    def shout(self):
+        return self.title.upper()
+
+
+class GenericUUIDItem(_generics_models.Model):
+    """A row looked up by UUID, so a malformed UUID in the URL can be shown to be a 404."""
+
+    id = _generics_models.UUIDField(primary_key=True, default=_generics_uuid.uuid4)
+    name = _generics_models.CharField(max_length=50)
+
+
+# --- fields: field conversion and uniqueness validator tests ----------------------
+from django.db import models as _fields_models  # noqa: E402
+
+
+class FieldsGadget(_fields_models.Model):
+    """A row with one of each common column type, read back through the field tests' views."""
+
+    name = _fields_models.CharField(max_length=50, unique=True)
+    price = _fields_models.DecimalField(max_digits=6, decimal_places=2, default=0)
+    weight = _fields_models.FloatField(default=0)
+    in_stock = _fields_models.BooleanField(default=True)
+    released = _fields_models.DateField(null=True)
+    updated = _fields_models.DateTimeField(null=True)
+    token = _fields_models.UUIDField(null=True)
+
+
+class FieldsBooking(_fields_models.Model):
+    """A room may be booked once per slot; cancelled bookings don't count (conditional)."""
+
+    room = _fields_models.CharField(max_length=20)
+    slot = _fields_models.IntegerField()
+    cancelled = _fields_models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            _fields_models.UniqueConstraint(
+                fields=["room", "slot"],
+                condition=_fields_models.Q(cancelled=False),
+                name="fields_booking_room_slot_active",
+            )
+        ]
+
+
+class FieldsArticle(_fields_models.Model):
+    """A slug unique per publication day/month/year (UniqueFor*Validator tests)."""
+
+    slug = _fields_models.CharField(max_length=50)
+    published = _fields_models.DateField()
+
+
+# --- serializers: serializers, model serializers, relations, plans ----------------
+from django.db import models as _ser_models  # noqa: E402
+
+
+class SerAuthor(_ser_models.Model):
+    """A book's author: nested in book output, and the target of a foreign key."""
+
+    name = _ser_models.CharField(max_length=100)
+    email = _ser_models.EmailField(blank=True, default="")
+
+    def __str__(self):
+        return self.name
+
+
+class SerTag(_ser_models.Model):
+    """A label: the to-many relation of books, written and read as primary keys."""
+
+    slug = _ser_models.SlugField(max_length=50, unique=True)
+
+    def __str__(self):
+        return self.slug
+
+
+class SerBook(_ser_models.Model):
+    """The resource of the serializer tests: scalars, choices, a foreign key, many-to-many."""
+
+    GENRES = [("fic", "Fiction"), ("doc", "Documentary")]
+
+    title = _ser_models.CharField(max_length=100)
+    isbn = _ser_models.CharField(max_length=20, unique=True)
+    pages = _ser_models.PositiveIntegerField(default=100)
+    price = _ser_models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    genre = _ser_models.CharField(max_length=3, choices=GENRES, default="fic")
+    published = _ser_models.DateField(null=True, blank=True)
+    in_print = _ser_models.BooleanField(default=True)
+    author = _ser_models.ForeignKey(
+        SerAuthor, null=True, blank=True, on_delete=_ser_models.CASCADE, related_name="books"
+    )
+    tags = _ser_models.ManyToManyField(SerTag, blank=True, related_name="books")
+
+    @property
+    def shout(self):
+        return self.title.upper()
+
+    def page_count_label(self):
+        return f"{self.pages} pages"
+
+
+class SerEdition(_ser_models.Model):
+    """An edition of a book: unique together (book, number) for uniqueness validators."""
+
+    book = _ser_models.ForeignKey(SerBook, on_delete=_ser_models.CASCADE, related_name="editions")
+    number = _ser_models.PositiveIntegerField()
+    note = _ser_models.TextField(blank=True)
+
+    class Meta:
+        unique_together = [("book", "number")]

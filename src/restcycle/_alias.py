@@ -10,6 +10,7 @@ module, so no module ever runs twice under two names.
 import importlib
 import importlib.abc
 import importlib.machinery
+import importlib.util
 import sys
 
 ALIAS = "rest_framework"
@@ -30,10 +31,14 @@ class _ExistingModuleLoader(importlib.abc.Loader):
         self.alias_name = alias_name
 
     def create_module(self, spec):
-        return importlib.import_module(self.alias_name)
+        module = importlib.import_module(self.alias_name)
+        self._alias_spec = module.__spec__
+        return module
 
     def exec_module(self, module):
-        pass
+        # importlib set `__spec__` to the restcycle.X spec; the module is rest_framework.X
+        # (relative imports inside it warn, and resolve slowly, when the two disagree).
+        module.__spec__ = self._alias_spec
 
 
 class _RestcycleNameFinder(importlib.abc.MetaPathFinder):
@@ -43,6 +48,9 @@ class _RestcycleNameFinder(importlib.abc.MetaPathFinder):
         if not fullname.startswith(REAL + ".") or fullname in _ALLOWED_BEFORE_INSTALL:
             return None
         alias_name = ALIAS + fullname[len(REAL) :]
+        # Only for modules that exist: Django probes `<app>.models` with find_spec.
+        if alias_name not in sys.modules and importlib.util.find_spec(alias_name) is None:
+            return None
         return importlib.machinery.ModuleSpec(fullname, _ExistingModuleLoader(alias_name))
 
 

@@ -69,6 +69,8 @@ DEFAULTS: dict[str, Any] = {
     # Exception handling
     "EXCEPTION_HANDLER": "restcycle.views.exception_handler",
     "NON_FIELD_ERRORS_KEY": "non_field_errors",
+    # ListSerializer errors as {index: errors} (DRF 3.18); False gives the deprecated list form.
+    "LIST_SERIALIZER_ERRORS_AS_DICT": True,
     # Testing
     "TEST_REQUEST_RENDERER_CLASSES": [
         "restcycle.renderers.MultiPartRenderer",
@@ -92,6 +94,7 @@ DEFAULTS: dict[str, Any] = {
     "COMPACT_JSON": True,
     "STRICT_JSON": True,
     "COERCE_DECIMAL_TO_STRING": True,
+    "COERCE_BIGINT_TO_STRING": False,
     "UPLOADED_FILES_USE_URL": True,
     # Browsable API
     "HTML_SELECT_CUTOFF": 1000,

@@ -1,0 +1,1 @@
+"""restcycle's benchmarks: the same API served by restcycle, by DRF and by hand-written views."""

@@ -1,0 +1,31 @@
+"""Books with an author and tags: the data the serializer micro-benchmark serializes."""
+
+from django.db import models
+
+
+class BenchAuthor(models.Model):
+    name = models.CharField(max_length=100)
+    email = models.EmailField()
+
+    class Meta:
+        app_label = "serializer_models"
+
+
+class BenchTag(models.Model):
+    name = models.CharField(max_length=50)
+
+    class Meta:
+        app_label = "serializer_models"
+
+
+class BenchBook(models.Model):
+    title = models.CharField(max_length=200)
+    isbn = models.CharField(max_length=20)
+    pages = models.IntegerField()
+    rating = models.FloatField()
+    in_print = models.BooleanField(default=True)
+    author = models.ForeignKey(BenchAuthor, on_delete=models.CASCADE, related_name="books")
+    tags = models.ManyToManyField(BenchTag, related_name="books")
+
+    class Meta:
+        app_label = "serializer_models"

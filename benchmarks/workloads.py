@@ -1,0 +1,129 @@
+"""The workloads every implementation serves: one request each, described without Django.
+
+Shared by the parent (`run.py`), the workers (`worker.py`), the HTTP load generator and
+the harness test, so that all of them send byte-for-byte the same requests.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+# Mount points in the benchmark project's URLconf. The restcycle and DRF processes
+# serve the same code under API_PREFIX; the hand-written floor lives under FLOOR_PREFIX.
+API_PREFIX = "/api/"
+FLOOR_PREFIX = "/floor/"
+
+# Implementations: which worker process serves each, and under which prefix.
+RESTCYCLE, DRF, FLOOR = "restcycle", "drf", "floor"
+IMPLEMENTATIONS = (RESTCYCLE, DRF, FLOOR)
+PREFIX = {RESTCYCLE: API_PREFIX, DRF: API_PREFIX, FLOOR: FLOOR_PREFIX}
+
+# The data set (benchmarks/project/data.py) is built around these.
+BOOK_COUNT = 1000
+TOKEN_KEY = "0b5e1c7d2a9f4e6b8c3d5a7f9e1b2c4d6a8f0e2b"
+RETRIEVED_BOOK_ID = 417
+CREATED_ISBN = "9780306406157"  # a valid ISBN-13 that no seeded book has
+
+
+@dataclass(frozen=True)
+class Workload:
+    """One request: `path` is relative to the implementation's prefix."""
+
+    name: str
+    method: str
+    path: str
+    expected_status: int
+    description: str
+    query: str = ""
+    body: dict | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    # Writes run inside a transaction rolled back after the (timed) request.
+    writes: bool = False
+
+    def url_path(self, implementation: str) -> str:
+        return PREFIX[implementation] + self.path
+
+    def body_bytes(self) -> bytes:
+        return b"" if self.body is None else json.dumps(self.body).encode()
+
+
+WORKLOADS: tuple[Workload, ...] = (
+    Workload(
+        "retrieve",
+        "GET",
+        f"books/{RETRIEVED_BOOK_ID}/",
+        200,
+        "one book: nested author, tag pks",
+    ),
+    Workload("list-100", "GET", "books-first100/", 200, "100 books, unpaginated"),
+    Workload("list-1000", "GET", "books/", 200, "1000 books, unpaginated"),
+    Workload(
+        "create",
+        "POST",
+        "books/",
+        201,
+        "validated create: author and tag lookups, unique ISBN, validate()",
+        body={
+            "title": "A Benchmark Of Rivers",
+            "isbn": CREATED_ISBN,
+            "price": "24.90",
+            "published": "2021-06-15",
+            "author_id": 7,
+            "tags": [3, 11],
+        },
+        writes=True,
+    ),
+    Workload(
+        "create-invalid",
+        "POST",
+        "books/",
+        400,
+        "create refused with six field errors",
+        body={
+            "title": "",
+            "isbn": "12345",
+            "price": "twelve",
+            "published": "15/06/2021",
+            "author_id": 999999,
+            "tags": [999999],
+        },
+        writes=True,
+    ),
+    Workload(
+        "partial-update",
+        "PATCH",
+        f"books/{RETRIEVED_BOOK_ID}/",
+        200,
+        "PATCH title and price",
+        body={"title": "Retitled By The Benchmark", "price": "31.25"},
+        writes=True,
+    ),
+    Workload(
+        "list-paginated",
+        "GET",
+        "catalog/",
+        200,
+        "page 2 of 20, search on title/author, ordered by -price",
+        query="search=river&ordering=-price&page=2",
+    ),
+    Workload(
+        "retrieve-token",
+        "GET",
+        f"private/books/{RETRIEVED_BOOK_ID}/",
+        200,
+        "one book, TokenAuthentication + IsAuthenticated (stages 2-3)",
+        headers={"Authorization": f"Token {TOKEN_KEY}"},
+    ),
+)
+
+WORKLOADS_BY_NAME = {workload.name: workload for workload in WORKLOADS}
+
+
+def normalise_body(body: bytes, implementation: str) -> bytes:
+    """The body with the floor's mount point written as the API's, so links compare equal."""
+    if implementation != FLOOR:
+        return body
+    return body.replace(
+        f"//testserver{FLOOR_PREFIX}".encode(), f"//testserver{API_PREFIX}".encode()
+    )

@@ -1,0 +1,214 @@
+"""The text form of an explain report: stage by stage, your code marked with `*`.
+
+It reads only the report's data (see `_explain.explain`), so the text and `--format json`
+always say the same thing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_SOURCE_WORDS = {
+    "default": "default",
+    "REST_FRAMEWORK": "REST_FRAMEWORK",
+}
+_COMPONENT_LABELS = {
+    "parsers": "parsers",
+    "negotiation": "negotiation",
+    "renderers": "renderers",
+    "versioning": "versioning",
+    "authenticators": "authenticators",
+    "permissions": "permissions",
+    "throttles": "throttles",
+    "metadata": "metadata (OPTIONS)",
+    "filter_backends": "filter backends",
+    "pagination": "pagination",
+    "exception_handler": "exception handler",
+}
+
+
+def render_text(report: dict[str, Any]) -> str:
+    """The whole report as lines of text, ending with a newline."""
+    lines: list[str] = []
+    request, url, view = report["request"], report["url"], report["view"]
+    lines.append(f"{request['method']} {url['path']}")
+    lines.append(f"  url      {_url_line(url)}")
+    lines.append(f"  view     {_view_line(view)}")
+    if report.get("handler") is None:
+        lines.extend(f"  note     {note}" for note in report["notes"])
+        return "\n".join(lines) + "\n"
+    handler = report["handler"]
+    lines.append(f"  handler  {_handler_line(handler)}")
+    lines.append(f"  allowed  {', '.join(handler['allowed_methods']) or '-'}")
+    lines.append("")
+    lines.append("  * = your code replaces the framework's default;  + = a third-party package's")
+    for stage in report["stages"]:
+        lines.append("")
+        lines.extend(_stage_lines(stage, report))
+    if report["notes"]:
+        lines.append("")
+        lines.extend(f"note: {note}" for note in report["notes"])
+    return "\n".join(lines) + "\n"
+
+
+def _url_line(url: dict) -> str:
+    parts = [url["path"]]
+    if url["name"]:
+        name = ":".join([*url["namespaces"], url["name"]])
+        parts.append(f'name "{name}"')
+    parts.append(f'route "{url["route"]}"')
+    if url["kwargs"]:
+        parts.append("kwargs " + ", ".join(f"{k}={v}" for k, v in url["kwargs"].items()))
+    return "  ".join(parts)
+
+
+def _view_line(view: dict) -> str:
+    if view["kind"] == "django":
+        target = view["class"] or view["function"]
+        return f"{target['path']}  (a plain Django view)"
+    text = _ref(view["class"])
+    if view["kind"] == "viewset":
+        route = {True: "detail route", False: "list route"}.get(view["detail"], "route")
+        mapping = ", ".join(f"{m}→{a}" for m, a in view["actions"].items())
+        text += f"  (viewset, {route}: {mapping})"
+    elif view["kind"] == "api_view":
+        text = f"{_ref(view['function'])}  (an @api_view function)"
+    return text
+
+
+def _handler_line(handler: dict) -> str:
+    method = handler["method"]
+    if not handler["allowed"]:
+        return (
+            f"{method} → 405 Method Not Allowed (stages 1-3 run first, so a 401/403/429 "
+            "can answer before it)"
+        )
+    text = f"{method} → {handler['name']}"
+    if handler["extra_action"]:
+        text += " (@action)"
+    if handler["function"]:
+        text += f" → {_ref(handler['function'])}"
+    elif handler["defined_by"]:
+        text += f", defined by {_ref(handler['defined_by'])}"
+    if handler["flow"] and handler["flow"] != handler["name"]:
+        text += f", which calls {handler['flow']}()"
+    return text
+
+
+def _stage_lines(stage: dict, report: dict) -> list[str]:
+    label = "—" if stage["id"] == "exception" else stage["id"]
+    lines = [f"{label:<3} {stage['title']}"]
+    for key in stage["components"]:
+        lines.append("    " + _component_line(key, report["components"][key]))
+    if stage["id"] == "6" and report.get("serializer") is not None:
+        lines.extend(_serializer_lines(report["serializer"]))
+    points = stage["override_points"]
+    for point in points:
+        if point["overridden"]:
+            mark = _mark(point["defined_by"])
+            suffix = "" if point["runs"] is not False else "  (not on this path)"
+            name = _point_name(point).ljust(30)
+            lines.append(f"  {mark}{name}  {point['defined_by']['path']}{suffix}")
+    maybe = "on an error" if stage["id"] == "exception" else "if the handler calls it"
+    groups = (("framework", True), (maybe, None), ("not on this path", False))
+    for label, runs in groups:
+        names = [_point_name(p) for p in points if not p["overridden"] and p["runs"] is runs]
+        if names:
+            lines.extend(_wrapped(f"    {label}: ", names))
+    if len(lines) == 1:
+        lines.append("    - (no framework code here: whatever your handler does)")
+    return lines
+
+
+def _component_line(key: str, component: dict) -> str:
+    label = _COMPONENT_LABELS.get(key, key)
+    if not component["applies"]:
+        return f"{label:<18} - (not a generic view)"
+    names = ", ".join(ref["name"] for ref in component["classes"]) or "none"
+    return f"{label:<18} {names.ljust(48)}  {_source_words(component)}"
+
+
+def _source_words(component: dict) -> str:
+    source, defined_by = component["source"], component["defined_by"]
+    if source in _SOURCE_WORDS:
+        return _SOURCE_WORDS[source]
+    where = defined_by["path"] if defined_by else "?"
+    if source == "as_view":
+        return f"as_view() of {where}"
+    if source == "decorator":
+        return f"decorator on {where}"
+    if source == "view":
+        return f"{_mark(defined_by)}{where}"
+    return f"framework: {where}"
+
+
+def _serializer_lines(serializer: dict) -> list[str]:
+    if serializer["class"] is None:
+        return ["    serializer         none found"]
+    mark = _mark(serializer["class"])
+    lines = [
+        f"    serializer         {mark}{serializer['class']['path']}  ({serializer['found_by']})"
+    ]
+    rows = [("field", "type", "access", "required", "source", "validators")]
+    for field in serializer["fields"]:
+        type_name = field["type"]["name"]
+        if field["child"]:
+            type_name += f" of {field['child']['name']}"
+        access = (
+            "read-only"
+            if field["read_only"]
+            else ("write-only" if field["write_only"] else "read-write")
+        )
+        validators = list(field["validators"])
+        if field["validate_method"]:
+            validators.append(f"{field['validate_method']}()")
+        rows.append(
+            (
+                field["name"],
+                type_name,
+                access,
+                "yes" if field["required"] else "no",
+                field["source"] or "",
+                ", ".join(validators),
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    for row in rows:
+        cells = [row[i].ljust(widths[i]) for i in range(5)]
+        lines.append(("      " + "  ".join(cells) + "  " + row[5]).rstrip())
+    if serializer["validators"]:
+        lines.append("      object validators: " + ", ".join(serializer["validators"]))
+    return lines
+
+
+def _point_name(point: dict) -> str:
+    if point["on"] == "view":
+        return point["method"]
+    if point["on"] == "serializer":
+        return f"serializer.{point['method']}"
+    return f"{point['class'].rpartition('.')[2]}.{point['method']}"
+
+
+def _wrapped(prefix: str, names: list[str], width: int = 96) -> list[str]:
+    lines, current = [], prefix
+    indent = " " * len(prefix)
+    for index, name in enumerate(names):
+        piece = name + ("," if index < len(names) - 1 else "")
+        if len(current) + len(piece) + 1 > width and current.strip():
+            lines.append(current.rstrip())
+            current = indent
+        current += piece + " "
+    lines.append(current.rstrip())
+    return lines
+
+
+def _ref(ref: dict | None) -> str:
+    if ref is None:
+        return "?"
+    return _mark(ref) + ref["path"]
+
+
+def _mark(ref: dict | None) -> str:
+    """`* ` for the project's code, `+ ` for a third-party package's, nothing for restcycle's."""
+    origin = (ref or {}).get("origin")
+    return {"project": "* ", "third-party": "+ "}.get(origin, "")

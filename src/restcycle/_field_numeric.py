@@ -1,0 +1,318 @@
+"""Number fields: IntegerField, FloatField, DecimalField."""
+
+from __future__ import annotations
+
+import decimal
+import functools
+import math
+import re
+import warnings
+from typing import Any
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.encoding import smart_str
+from django.utils.formats import localize_input, sanitize_separators
+from django.utils.translation import gettext_lazy as _
+
+from ._field_base import (
+    Field,
+    empty,
+    lazy_format,
+    own_validators_only,
+    uses_base_validation_steps,
+)
+from .settings import api_settings
+
+_VALUE_MESSAGES = {
+    "max_value": _("Ensure this value is less than or equal to {max_value}."),
+    "min_value": _("Ensure this value is greater than or equal to {min_value}."),
+}
+
+
+_PLAIN_LIMIT_TYPES = (int, float, decimal.Decimal)
+
+
+def _add_range_validators(field: Field, base: type, user_validators: Any = None) -> None:
+    """max_value / min_value as Django validators carrying this field's messages.
+
+    Also prepares the shortcut of `_within_limits`: usable while the validators are just
+    these two and the limits are plain numbers (a limit may also be a callable).
+    """
+    count_before = len(field.validators)
+    if field.max_value is not None:
+        message = lazy_format(field.error_messages["max_value"], max_value=field.max_value)
+        field.validators.append(MaxValueValidator(field.max_value, message=message))
+    if field.min_value is not None:
+        message = lazy_format(field.error_messages["min_value"], min_value=field.min_value)
+        field.validators.append(MinValueValidator(field.min_value, message=message))
+    plain_limits = all(
+        limit is None or isinstance(limit, _PLAIN_LIMIT_TYPES)
+        for limit in (field.max_value, field.min_value)
+    )
+    field._fast_validators = (
+        own_validators_only(field, count_before, user_validators)
+        if plain_limits and uses_base_validation_steps(type(field), base)
+        else None
+    )
+    field._fast_count = len(field.validators)
+
+
+def _within_limits(field: Any, value: Any) -> bool:
+    """Whether the shortcut applies and `value` passes the range checks it stands for."""
+    fast = field._fast_validators
+    return (
+        fast is not None
+        and fast is field._validators
+        and len(fast) == field._fast_count
+        and not field.read_only
+        and (field.max_value is None or value <= field.max_value)
+        and (field.min_value is None or value >= field.min_value)
+    )
+
+
+class IntegerField(Field):
+    """An int; integral floats and text like "3" or "3.0" are accepted, "3.5" is not."""
+
+    default_error_messages = {
+        "invalid": _("A valid integer is required."),
+        **_VALUE_MESSAGES,
+        "max_string_length": _("String value too large."),
+    }
+    MAX_STRING_LENGTH = 1000  # parsing huge digit strings is quadratic: refuse them early
+    re_decimal = re.compile(r"\.0*\s*$")  # "1.0" / "1.00 " read as 1
+    _output_is_identity_for = (int,)
+
+    def __init__(self, **kwargs: Any):
+        self.max_value = kwargs.pop("max_value", None)
+        self.min_value = kwargs.pop("min_value", None)
+        super().__init__(**kwargs)
+        _add_range_validators(self, IntegerField, kwargs.get("validators"))
+
+    def run_validation(self, data: Any = empty) -> Any:
+        if data.__class__ is int and _within_limits(self, data):
+            return data
+        return super().run_validation(data)
+
+    def to_internal_value(self, data: Any) -> int:
+        if type(data) is int:
+            return data
+        if isinstance(data, str) and len(data) > self.MAX_STRING_LENGTH:
+            self.fail("max_string_length")
+        try:
+            return int(self.re_decimal.sub("", str(data)))
+        except (ValueError, TypeError):
+            self.fail("invalid")
+
+    def to_representation(self, value: Any) -> int:
+        """int(value)."""
+        return int(value)
+
+
+class FloatField(Field):
+    """A finite float; NaN and infinities are not numbers a client can rely on."""
+
+    default_error_messages = {
+        "invalid": _("A valid number is required."),
+        **_VALUE_MESSAGES,
+        "max_string_length": _("String value too large."),
+        "overflow": _("Integer value too large to convert to float"),
+    }
+    MAX_STRING_LENGTH = 1000
+    _output_is_identity_for = (float,)
+
+    def __init__(self, **kwargs: Any):
+        self.max_value = kwargs.pop("max_value", None)
+        self.min_value = kwargs.pop("min_value", None)
+        super().__init__(**kwargs)
+        _add_range_validators(self, FloatField, kwargs.get("validators"))
+
+    def run_validation(self, data: Any = empty) -> Any:
+        if data.__class__ is float and math.isfinite(data) and _within_limits(self, data):
+            return data
+        return super().run_validation(data)
+
+    def to_internal_value(self, data: Any) -> float:
+        if isinstance(data, str) and len(data) > self.MAX_STRING_LENGTH:
+            self.fail("max_string_length")
+        try:
+            value = float(data)
+        except (TypeError, ValueError):
+            self.fail("invalid")
+        except OverflowError:
+            self.fail("overflow")
+        if math.isnan(value) or math.isinf(value):
+            self.fail("invalid")
+        return value
+
+    def to_representation(self, value: Any) -> float:
+        """float(value)."""
+        return float(value)
+
+
+@functools.lru_cache(maxsize=64)
+def _quantum(decimal_places: int) -> decimal.Decimal:
+    """Decimal('0.01') for 2 places: the exponent quantize() rounds to."""
+    return decimal.Decimal(1).scaleb(-decimal_places)
+
+
+_ROUNDING_MODES = [value for name, value in vars(decimal).items() if name.startswith("ROUND_")]
+
+
+class DecimalField(Field):
+    """A Decimal within `max_digits` / `decimal_places`; output as text unless told otherwise.
+
+    `coerce_to_string` (default: the COERCE_DECIMAL_TO_STRING setting) chooses text or a
+    Decimal in the output; `rounding` is the decimal module's rounding mode for
+    quantizing; `normalize_output` strips trailing zeros from the output.
+    """
+
+    default_error_messages = {
+        "invalid": _("A valid number is required."),
+        **_VALUE_MESSAGES,
+        "max_digits": _("Ensure that there are no more than {max_digits} digits in total."),
+        "max_decimal_places": _(
+            "Ensure that there are no more than {max_decimal_places} decimal places."
+        ),
+        "max_whole_digits": _(
+            "Ensure that there are no more than {max_whole_digits} digits before the decimal point."
+        ),
+        "max_string_length": _("String value too large."),
+    }
+    MAX_STRING_LENGTH = 1000
+
+    def __init__(
+        self,
+        max_digits: int | None,
+        decimal_places: int | None,
+        coerce_to_string: bool | None = None,
+        max_value: Any = None,
+        min_value: Any = None,
+        localize: bool = False,
+        rounding: str | None = None,
+        normalize_output: bool = False,
+        **kwargs: Any,
+    ):
+        self.max_digits = max_digits
+        self.decimal_places = decimal_places
+        self.localize = localize
+        self.normalize_output = normalize_output
+        if coerce_to_string is not None:
+            self.coerce_to_string = coerce_to_string
+        if self.localize:
+            self.coerce_to_string = True
+        self.max_value = max_value
+        self.min_value = min_value
+        for name, limit in (("max_value", max_value), ("min_value", min_value)):
+            if limit is not None and not isinstance(limit, (int, decimal.Decimal)):
+                warnings.warn(f"{name} should be an integer or Decimal instance.", stacklevel=2)
+        if max_digits is not None and decimal_places is not None:
+            self.max_whole_digits = max_digits - decimal_places
+        else:
+            self.max_whole_digits = None
+        super().__init__(**kwargs)
+        _add_range_validators(self, DecimalField, kwargs.get("validators"))
+        if rounding is not None:
+            assert rounding in _ROUNDING_MODES, (
+                f"Invalid rounding option {rounding}. Valid values for rounding are: "
+                f"{_ROUNDING_MODES}"
+            )
+        self.rounding = rounding
+
+    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
+        if self.allow_null and isinstance(data, str) and data.strip() == "":
+            return (True, None)
+        return super().validate_empty_values(data)
+
+    def to_internal_value(self, data: Any) -> decimal.Decimal:
+        if isinstance(data, (list, dict, tuple, set, bool)):
+            self.fail("invalid")
+        try:
+            text = smart_str(data).strip()
+        except ValueError:  # an int with more digits than Python will print
+            self.fail("max_string_length")
+        if self.localize:
+            text = sanitize_separators(text)
+        if len(text) > self.MAX_STRING_LENGTH:
+            self.fail("max_string_length")
+        try:
+            value = decimal.Decimal(text)
+        except (decimal.DecimalException, ValueError, TypeError):
+            self.fail("invalid")
+        if not value.is_finite():  # NaN, sNaN, Infinity
+            self.fail("invalid")
+        value = self.validate_precision(value)
+        try:
+            return self.quantize(value)
+        except decimal.InvalidOperation:
+            # More digits than the context's precision: only reachable without max_digits.
+            self.fail("invalid")
+
+    def validate_precision(self, value: decimal.Decimal) -> decimal.Decimal:
+        """Fail when the number has more digits, places or whole digits than allowed."""
+        _sign, digits, exponent = value.as_tuple()
+        if exponent >= 0:  # 1234500
+            total_digits = len(digits) + exponent
+            whole_digits = total_digits
+            decimal_places = 0
+        elif len(digits) > -exponent:  # 123.45
+            total_digits = len(digits)
+            whole_digits = total_digits + exponent
+            decimal_places = -exponent
+        else:  # 0.001234
+            total_digits = -exponent
+            whole_digits = 0
+            decimal_places = total_digits
+        if self.max_digits is not None and total_digits > self.max_digits:
+            self.fail("max_digits", max_digits=self.max_digits)
+        if self.decimal_places is not None and decimal_places > self.decimal_places:
+            self.fail("max_decimal_places", max_decimal_places=self.decimal_places)
+        if self.max_whole_digits is not None and whole_digits > self.max_whole_digits:
+            self.fail("max_whole_digits", max_whole_digits=self.max_whole_digits)
+        return value
+
+    def to_representation(self, value: Any) -> Any:
+        """Quantized to `decimal_places`; text ('{:f}', or localized) unless coercion is off."""
+        coerce_to_string = getattr(self, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
+        if value is None:
+            return "" if coerce_to_string else None
+        if not isinstance(value, decimal.Decimal):
+            value = decimal.Decimal(str(value).strip())
+        quantized = self.quantize(value)
+        if self.normalize_output:
+            quantized = quantized.normalize()
+        if not coerce_to_string:
+            return quantized
+        if self.localize:
+            return localize_input(quantized)
+        return f"{quantized:f}"
+
+    def quantize(self, value: decimal.Decimal) -> decimal.Decimal:
+        """Round to `decimal_places` (with `rounding`), in a context of `max_digits` precision."""
+        if self.decimal_places is None:
+            return value
+        context = decimal.getcontext().copy()
+        if self.max_digits is not None:
+            context.prec = self.max_digits
+        quantum = _quantum(self.decimal_places)
+        return value.quantize(quantum, rounding=self.rounding, context=context)
+
+
+class BigIntegerField(IntegerField):
+    """An IntegerField that can output text (`coerce_to_string`, default COERCE_BIGINT_TO_STRING).
+
+    Integers beyond 2**53 lose precision in JavaScript clients; text keeps them exact.
+    """
+
+    default_error_messages = {"invalid": _("A valid biginteger is required.")}
+    _output_is_identity_for = ()  # may output text
+
+    def __init__(self, coerce_to_string: bool | None = None, **kwargs: Any):
+        if coerce_to_string is not None:
+            self.coerce_to_string = coerce_to_string
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> Any:
+        """int(value), as text when coercion is on."""
+        if getattr(self, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING):
+            return str(int(value))
+        return int(value)

@@ -1,0 +1,262 @@
+"""Boolean and string-like fields: BooleanField, CharField and its validating variants, UUID."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import (
+    EmailValidator,
+    MaxLengthValidator,
+    MinLengthValidator,
+    ProhibitNullCharactersValidator,
+    RegexValidator,
+    URLValidator,
+    ip_address_validators,
+)
+from django.utils.ipv6 import clean_ipv6_address
+from django.utils.translation import gettext_lazy as _
+
+from ._field_base import (
+    Field,
+    empty,
+    lazy_format,
+    own_validators_only,
+    uses_base_validation_steps,
+)
+from .validators import ProhibitSurrogateCharactersValidator
+
+_SURROGATE = ProhibitSurrogateCharactersValidator._surrogate
+
+
+class BooleanField(Field):
+    """True/False from JSON booleans and the usual form/text spellings ('on', 'yes', '1'...)."""
+
+    default_error_messages = {"invalid": _("Must be a valid boolean.")}
+    default_empty_html = False  # an unchecked HTML checkbox is simply absent
+    initial = False
+    # Text is compared in lower case ("tRuE" is true); the other spellings are kept
+    # for code that tests membership itself.
+    TRUE_VALUES = {"t", "T", "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE",
+                   "on", "On", "ON", "1", 1, True}  # noqa: B033  # fmt: skip
+    FALSE_VALUES = {"f", "F", "n", "N", "no", "No", "NO", "false", "False", "FALSE",
+                    "off", "Off", "OFF", "0", 0, 0.0, False}  # noqa: B033  # fmt: skip
+    NULL_VALUES = {"null", "Null", "NULL", "", None}
+    _output_is_identity_for = (bool,)
+
+    def __init__(self, **kwargs: Any):
+        if kwargs.get("allow_null", False):
+            self.default_empty_html = None
+            self.initial = None
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> bool | None:
+        if isinstance(data, str):
+            data = data.lower()
+        try:
+            if data in self.TRUE_VALUES:
+                return True
+            if data in self.FALSE_VALUES:
+                return False
+            if data in self.NULL_VALUES and self.allow_null:
+                return None
+        except TypeError:  # unhashable input (a list, a dict)
+            pass
+        self.fail("invalid", input=data)
+
+    def to_representation(self, value: Any) -> bool | None:
+        """A bool; other values through the same spellings, else their truth value."""
+        if value is True or value is False:
+            return value
+        if isinstance(value, str):
+            value = value.lower()
+        try:
+            if value in self.TRUE_VALUES:
+                return True
+            if value in self.FALSE_VALUES:
+                return False
+            if value in self.NULL_VALUES and self.allow_null:
+                return None
+        except TypeError:
+            pass
+        return bool(value)
+
+
+class CharField(Field):
+    """Text; numbers are accepted and turned into text, other types are rejected."""
+
+    default_error_messages = {
+        "invalid": _("Not a valid string."),
+        "blank": _("This field may not be blank."),
+        "max_length": _("Ensure this field has no more than {max_length} characters."),
+        "min_length": _("Ensure this field has at least {min_length} characters."),
+    }
+    initial = ""
+    _output_is_identity_for = (str,)
+
+    def __init__(self, **kwargs: Any):
+        self.allow_blank = kwargs.pop("allow_blank", False)
+        self.trim_whitespace = kwargs.pop("trim_whitespace", True)
+        self.max_length = kwargs.pop("max_length", None)
+        self.min_length = kwargs.pop("min_length", None)
+        super().__init__(**kwargs)
+        validators = self.validators
+        count_before = len(validators)
+        if self.max_length is not None:
+            message = lazy_format(self.error_messages["max_length"], max_length=self.max_length)
+            validators.append(MaxLengthValidator(self.max_length, message=message))
+        if self.min_length is not None:
+            message = lazy_format(self.error_messages["min_length"], min_length=self.min_length)
+            validators.append(MinLengthValidator(self.min_length, message=message))
+        validators.append(ProhibitNullCharactersValidator())
+        validators.append(ProhibitSurrogateCharactersValidator())
+        self._fast_validators = (
+            own_validators_only(self, count_before, kwargs.get("validators"))
+            if uses_base_validation_steps(type(self), CharField)
+            else None
+        )
+        self._fast_count = len(validators)
+
+    def run_validation(self, data: Any = empty) -> Any:
+        if data.__class__ is str and not self.read_only:
+            fast = self._fast_validators
+            # Only CharField's own checks are in place: do them inline; any failure goes
+            # the general way below, which reports it.
+            if fast is not None and fast is self._validators and len(fast) == self._fast_count:
+                value = data.strip() if self.trim_whitespace else data
+                if (
+                    value
+                    and (self.max_length is None or len(value) <= self.max_length)
+                    and (self.min_length is None or len(value) >= self.min_length)
+                    and "\x00" not in value
+                    and _SURROGATE.search(value) is None
+                ):
+                    return value
+        # Blank input is settled here, so that to_internal_value never sees it.
+        if data == "" or (self.trim_whitespace and isinstance(data, str) and data.strip() == ""):
+            if not self.allow_blank:
+                self.fail("blank")
+            return ""
+        return super().run_validation(data)
+
+    def to_internal_value(self, data: Any) -> str:
+        # Numbers read naturally as text; booleans ("true"? "True"?) and containers don't.
+        if isinstance(data, bool) or not isinstance(data, (str, int, float)):
+            self.fail("invalid")
+        try:
+            value = data if type(data) is str else str(data)
+        except ValueError:  # an int with more digits than Python will print
+            self.fail("invalid")
+        return value.strip() if self.trim_whitespace else value
+
+    def to_representation(self, value: Any) -> str:
+        """str(value)."""
+        return str(value)
+
+
+class EmailField(CharField):
+    default_error_messages = {"invalid": _("Enter a valid email address.")}
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.validators.append(EmailValidator(message=self.error_messages["invalid"]))
+
+
+class RegexField(CharField):
+    default_error_messages = {"invalid": _("This value does not match the required pattern.")}
+
+    def __init__(self, regex: Any, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.validators.append(RegexValidator(regex, message=self.error_messages["invalid"]))
+
+
+class SlugField(CharField):
+    default_error_messages = {
+        "invalid": _(
+            'Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.'
+        ),
+        "invalid_unicode": _(
+            'Enter a valid "slug" consisting of Unicode letters, numbers, underscores, or hyphens.'
+        ),
+    }
+
+    def __init__(self, allow_unicode: bool = False, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.allow_unicode = allow_unicode
+        if allow_unicode:
+            validator = RegexValidator(
+                re.compile(r"^[-\w]+\Z", re.UNICODE), message=self.error_messages["invalid_unicode"]
+            )
+        else:
+            validator = RegexValidator(
+                re.compile(r"^[-a-zA-Z0-9_]+$"), message=self.error_messages["invalid"]
+            )
+        self.validators.append(validator)
+
+
+class URLField(CharField):
+    default_error_messages = {"invalid": _("Enter a valid URL.")}
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.validators.append(URLValidator(message=self.error_messages["invalid"]))
+
+
+class UUIDField(Field):
+    """A UUID, read from its text or int form and written as `format` says."""
+
+    valid_formats = ("hex_verbose", "hex", "int", "urn")
+    default_error_messages = {"invalid": _("Must be a valid UUID.")}
+
+    def __init__(self, **kwargs: Any):
+        self.uuid_format = kwargs.pop("format", "hex_verbose")
+        if self.uuid_format not in self.valid_formats:
+            raise ValueError(
+                'Invalid format for uuid representation. Must be one of "{}"'.format(
+                    '", "'.join(self.valid_formats)
+                )
+            )
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> uuid.UUID:
+        if isinstance(data, uuid.UUID):
+            return data
+        try:
+            if isinstance(data, int):
+                return uuid.UUID(int=data)
+            if isinstance(data, str):
+                return uuid.UUID(hex=data)
+        except ValueError:
+            pass
+        self.fail("invalid", value=data)
+
+    def to_representation(self, value: Any) -> Any:
+        """The UUID in the configured format ('hex_verbose' is the dashed text)."""
+        if self.uuid_format == "hex_verbose":
+            return str(value)
+        return getattr(value, self.uuid_format)
+
+
+class IPAddressField(CharField):
+    """An IPv4 or IPv6 address (`protocol` 'both', 'IPv4' or 'IPv6'); IPv6 is normalised."""
+
+    default_error_messages = {"invalid": _("Enter a valid IPv4 or IPv6 address.")}
+
+    def __init__(self, protocol: str = "both", unpack_ipv4: bool | None = None, **kwargs: Any):
+        self.protocol = protocol.lower()
+        self.unpack_ipv4 = (self.protocol == "both") if unpack_ipv4 is None else unpack_ipv4
+        super().__init__(**kwargs)
+        self.validators.extend(ip_address_validators(protocol, self.unpack_ipv4))
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        if ":" in data:
+            try:
+                if self.protocol in ("both", "ipv6"):
+                    return clean_ipv6_address(data, self.unpack_ipv4)
+            except DjangoValidationError:
+                self.fail("invalid", value=data)
+        return super().to_internal_value(data)

@@ -1,0 +1,588 @@
+"""How ModelSerializer builds its fields from the model, and the per-class cache of it.
+
+ModelSerializer's public hooks (`get_field_names`, `build_*`, `get_extra_kwargs`, ...)
+delegate here. A class that keeps every hook builds its fields once; each instance
+then gets copies. A class that overrides a hook builds per instance, as in DRF, since
+the override may read `self.context` or other instance state.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+from collections import defaultdict
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from .fields import CreateOnlyDefault, Field, HiddenField, empty
+from .settings import on_reload
+from .utils import model_meta
+from .utils.field_mapping import ClassLookupDict, get_field_kwargs, postgres_fields
+
+# Hooks whose default implementation makes the built fields a function of the class alone.
+_BUILD_HOOKS = (
+    "get_field_names",
+    "get_default_field_names",
+    "build_field",
+    "build_standard_field",
+    "build_relational_field",
+    "build_nested_field",
+    "build_property_field",
+    "build_url_field",
+    "build_unknown_field",
+    "include_extra_kwargs",
+    "get_extra_kwargs",
+    "get_unique_together_constraints",
+    "get_uniqueness_extra_kwargs",
+    "_get_model_fields",
+)
+
+# (serializer class, url_field_name) -> (prototype fields, model fields list, related objects)
+_built_fields_cache: dict[tuple, tuple] = {}
+_hooks_default_cache: dict[type, bool] = {}
+
+
+@on_reload
+def _clear_caches() -> None:
+    _built_fields_cache.clear()
+
+
+def _restcycle_hook_owners() -> tuple:
+    from .serializers import HyperlinkedModelSerializer, ModelSerializer
+
+    return (ModelSerializer, HyperlinkedModelSerializer)
+
+
+def hooks_are_default(cls: type) -> bool:
+    """True when `cls` overrides none of ModelSerializer's field-building hooks."""
+    try:
+        return _hooks_default_cache[cls]
+    except KeyError:
+        pass
+    owners = _restcycle_hook_owners()
+    result = True
+    for name in _BUILD_HOOKS:
+        function = getattr(cls, name)
+        if not any(owner.__dict__.get(name) is function for owner in owners):
+            result = False
+            break
+    _hooks_default_cache[cls] = result
+    return result
+
+
+def _model_is_cacheable(model: Any) -> bool:
+    # A callable limit_choices_to is evaluated at build time; it may change per call.
+    return not any(
+        callable(getattr(getattr(field, "remote_field", None), "limit_choices_to", None))
+        for field in model._meta.get_fields()
+        if getattr(field, "remote_field", None) is not None and not field.auto_created
+    )
+
+
+def cached_model_fields(serializer: Any) -> dict | None:
+    """A fresh copy of the class's built fields, or None when they cannot be cached."""
+    cls = type(serializer)
+    meta = getattr(cls, "Meta", None)
+    model = getattr(meta, "model", None)
+    if model is None or not hooks_are_default(cls) or model_meta.is_abstract_model(model):
+        return None
+    key = (cls, serializer.url_field_name)
+    opts = model._meta
+    entry = _built_fields_cache.get(key)
+    if entry is None or entry[1] is not opts.fields or entry[2] is not opts.related_objects:
+        if not _model_is_cacheable(model):
+            return None
+        prototypes = build_model_fields(serializer)
+        entry = (prototypes, opts.fields, opts.related_objects)
+        _built_fields_cache[key] = entry
+    return {name: _fresh(field) for name, field in entry[0].items()}
+
+
+def _fresh(value: Any) -> Any:
+    """A new, unbound copy of a built field: fields and containers copied, the rest shared.
+
+    Unlike deepcopy, querysets, managers and model fields in the arguments stay the
+    objects the build made, as they would be in a build of their own.
+    """
+    from .serializers import BaseSerializer
+
+    if isinstance(value, BaseSerializer):
+        return copy.deepcopy(value)
+    if isinstance(value, Field):
+        args = [_fresh(arg) for arg in value._args]
+        kwargs = {
+            key: item if key in ("validators", "regex") else _fresh(item)
+            for key, item in value._kwargs.items()
+        }
+        return type(value)(*args, **kwargs)
+    if type(value) is list:
+        return [_fresh(item) for item in value]
+    if type(value) is dict:
+        return {key: _fresh(item) for key, item in value.items()}
+    return value
+
+
+def default_field_mapping() -> dict:
+    """ModelSerializer.serializer_field_mapping: model field class -> serializer field class."""
+    from . import fields as f
+
+    mapping = {
+        models.AutoField: f.IntegerField,
+        models.BigAutoField: f.IntegerField,
+        models.BigIntegerField: f.BigIntegerField,
+        models.BooleanField: f.BooleanField,
+        models.CharField: f.CharField,
+        models.DateField: f.DateField,
+        models.DateTimeField: f.DateTimeField,
+        models.DecimalField: f.DecimalField,
+        models.DurationField: f.DurationField,
+        models.EmailField: f.EmailField,
+        models.Field: f.ModelField,
+        models.FileField: f.FileField,
+        models.FloatField: f.FloatField,
+        models.ImageField: f.ImageField,
+        models.IntegerField: f.IntegerField,
+        models.PositiveIntegerField: f.IntegerField,
+        models.PositiveSmallIntegerField: f.IntegerField,
+        models.SlugField: f.SlugField,
+        models.SmallIntegerField: f.IntegerField,
+        models.TextField: f.CharField,
+        models.TimeField: f.TimeField,
+        models.URLField: f.URLField,
+        models.UUIDField: f.UUIDField,
+        models.GenericIPAddressField: f.IPAddressField,
+        models.FilePathField: f.FilePathField,
+        models.JSONField: f.JSONField,
+    }
+    if postgres_fields is not None:
+        mapping[postgres_fields.HStoreField] = f.HStoreField
+        mapping[postgres_fields.ArrayField] = f.ListField
+    return mapping
+
+
+def build_model_fields(serializer: Any) -> dict:
+    """ModelSerializer.get_fields' work: declared fields plus fields built from the model."""
+    cls_name = serializer.__class__.__name__
+    assert hasattr(serializer, "Meta"), f'Class {cls_name} missing "Meta" attribute'
+    assert hasattr(serializer.Meta, "model"), f'Class {cls_name} missing "Meta.model" attribute'
+    if model_meta.is_abstract_model(serializer.Meta.model):
+        raise ValueError("Cannot use ModelSerializer with Abstract Models.")
+
+    declared_fields = copy.deepcopy(serializer._declared_fields)
+    model = serializer.Meta.model
+    depth = getattr(serializer.Meta, "depth", 0)
+    if depth is not None:
+        assert depth >= 0, "'depth' may not be negative."
+        assert depth <= 10, "'depth' may not be greater than 10."
+
+    info = model_meta.get_field_info(model)
+    field_names = serializer.get_field_names(declared_fields, info)
+
+    extra_kwargs = serializer.get_extra_kwargs()
+    extra_kwargs, hidden_fields = serializer.get_uniqueness_extra_kwargs(
+        field_names, declared_fields, extra_kwargs
+    )
+
+    fields = {}
+    for field_name in field_names:
+        if field_name in declared_fields:
+            fields[field_name] = declared_fields[field_name]
+            continue
+        extra_field_kwargs = extra_kwargs.get(field_name, {})
+        source = extra_field_kwargs.get("source", "*")
+        if source == "*":
+            source = field_name
+        field_class, field_kwargs = serializer.build_field(source, info, model, depth)
+        field_kwargs = serializer.include_extra_kwargs(field_kwargs, extra_field_kwargs)
+        fields[field_name] = field_class(**field_kwargs)
+
+    fields.update(hidden_fields)
+    _check_to_many_defaults(serializer, fields, info)
+    return fields
+
+
+def _check_to_many_defaults(serializer: Any, fields: dict, info: Any) -> None:
+    """A to-many relation cannot default to None: `.set(None)` would fail at save time."""
+    from .relations import ManyRelatedField
+
+    for name, field in fields.items():
+        if not isinstance(field, ManyRelatedField) or field.default is not None:
+            continue
+        relation = info.relations.get(field.source or name)
+        if relation is not None and relation.to_many:
+            raise ValueError(
+                f"The field '{name}' on serializer '{serializer.__class__.__name__}' is a "
+                "ManyToMany field and cannot have a default value of None."
+            )
+
+
+def field_names(serializer: Any, declared_fields: dict, info: Any) -> list:
+    meta = serializer.Meta
+    cls_name = serializer.__class__.__name__
+    fields = getattr(meta, "fields", None)
+    exclude = getattr(meta, "exclude", None)
+
+    if fields and fields != "__all__" and not isinstance(fields, (list, tuple)):
+        raise TypeError(
+            f'The `fields` option must be a list or tuple or "__all__". '
+            f"Got {type(fields).__name__}."
+        )
+    if exclude and not isinstance(exclude, (list, tuple)):
+        raise TypeError(
+            f"The `exclude` option must be a list or tuple. Got {type(exclude).__name__}."
+        )
+    assert not (fields and exclude), (
+        f"Cannot set both 'fields' and 'exclude' options on serializer {cls_name}."
+    )
+    assert not (fields is None and exclude is None), (
+        "Creating a ModelSerializer without either the 'fields' attribute "
+        "or the 'exclude' attribute has been deprecated since 3.3.0, "
+        f"and is now disallowed. Add an explicit fields = '__all__' to the "
+        f"{cls_name} serializer."
+    )
+
+    if fields == "__all__":
+        fields = None
+
+    if fields is not None:
+        # Every field declared on this class (not inherited) must be listed.
+        required = set(declared_fields)
+        for base in serializer.__class__.__bases__:
+            required -= set(getattr(base, "_declared_fields", []))
+        for field_name in required:
+            assert field_name in fields, (
+                f"The field '{field_name}' was declared on serializer {cls_name}, but has "
+                "not been included in the 'fields' option."
+            )
+        return fields
+
+    fields = serializer.get_default_field_names(declared_fields, info)
+    if exclude is not None:
+        for field_name in exclude:
+            assert field_name not in serializer._declared_fields, (
+                f"Cannot both declare the field '{field_name}' and include "
+                f"it in the {cls_name} 'exclude' option. Remove the "
+                "field or, if inherited from a parent serializer, disable "
+                f"with `{field_name} = None`."
+            )
+            assert field_name in fields, (
+                f"The field '{field_name}' was included on serializer "
+                f"{cls_name} in the 'exclude' option, but does "
+                "not match any model field."
+            )
+            fields.remove(field_name)
+    return fields
+
+
+# Arguments a ChoiceField accepts; a model field with choices may have built others.
+_CHOICE_FIELD_KWARGS = {
+    "read_only",
+    "write_only",
+    "required",
+    "default",
+    "initial",
+    "source",
+    "label",
+    "help_text",
+    "style",
+    "error_messages",
+    "validators",
+    "allow_null",
+    "allow_blank",
+    "choices",
+}
+
+
+def standard_field(serializer: Any, field_name: str, model_field: Any) -> tuple:
+    from . import fields as f
+
+    field_class = ClassLookupDict(serializer.serializer_field_mapping)[model_field]
+    field_kwargs = get_field_kwargs(field_name, model_field)
+
+    # A one-to-one primary key (e.g. multi-table inheritance) is a relation.
+    if model_field.one_to_one and model_field.primary_key:
+        field_class = serializer.serializer_related_field
+        field_kwargs["queryset"] = model_field.related_model._default_manager
+
+    if "choices" in field_kwargs:
+        field_class = serializer.serializer_choice_field
+        for key in list(field_kwargs):
+            if key not in _CHOICE_FIELD_KWARGS:
+                field_kwargs.pop(key)
+
+    if not issubclass(field_class, f.ModelField):
+        field_kwargs.pop("model_field", None)
+
+    if not issubclass(field_class, f.CharField) and not issubclass(field_class, f.ChoiceField):
+        field_kwargs.pop("allow_blank", None)
+
+    if isinstance(model_field, models.JSONField):
+        field_kwargs["encoder"] = getattr(model_field, "encoder", None)
+        field_kwargs["decoder"] = getattr(model_field, "decoder", None)
+
+    if postgres_fields is not None and isinstance(model_field, postgres_fields.ArrayField):
+        child_class, child_kwargs = serializer.build_standard_field("child", model_field.base_field)
+        field_kwargs["child"] = child_class(**child_kwargs)
+
+    return field_class, field_kwargs
+
+
+def extra_kwargs(serializer: Any) -> dict:
+    meta = serializer.Meta
+    result = copy.deepcopy(getattr(meta, "extra_kwargs", {}))
+    read_only_fields = getattr(meta, "read_only_fields", None)
+    if read_only_fields is not None:
+        if not isinstance(read_only_fields, (list, tuple)):
+            raise TypeError(
+                "The `read_only_fields` option must be a list or tuple. "
+                f"Got {type(read_only_fields).__name__}."
+            )
+        for field_name in read_only_fields:
+            kwargs = result.get(field_name, {})
+            kwargs["read_only"] = True
+            result[field_name] = kwargs
+    else:
+        # `readonly_fields` is the Django admin's spelling; catch the easy mistake.
+        assert not hasattr(meta, "readonly_fields"), (
+            f"Serializer `{serializer.__class__.__module__}.{serializer.__class__.__name__}` "
+            "has field `readonly_fields`; the correct spelling for the option is "
+            "`read_only_fields`."
+        )
+    return result
+
+
+def _q_field_names(condition: Q) -> set:
+    """The model field names a Q object refers to (the part of each lookup before `__`)."""
+    names = set()
+    for child in condition.children:
+        if isinstance(child, Q):
+            names |= _q_field_names(child)
+        else:
+            names.add(child[0].split("__")[0])
+    return names
+
+
+def unique_together_constraints(model: Any) -> Any:
+    for parent_class in [model, *model._meta.parents]:
+        for unique_together in parent_class._meta.unique_together:
+            yield unique_together, model._default_manager, [], None
+        for constraint in parent_class._meta.constraints:
+            if not isinstance(constraint, models.UniqueConstraint) or not constraint.fields:
+                continue
+            # A single unconditional field is a UniqueValidator on that field instead.
+            if len(constraint.fields) == 1 and constraint.condition is None:
+                continue
+            if constraint.condition is None:
+                condition_fields = []
+            else:
+                condition_fields = list(_q_field_names(constraint.condition))
+            yield (
+                constraint.fields,
+                model._default_manager,
+                condition_fields,
+                constraint.condition,
+            )
+
+
+def _constraint_options(model: Any, fields: tuple, condition: Any) -> dict:
+    """UniqueTogetherValidator options a matching UniqueConstraint carries.
+
+    Its custom violation message always; its error code and `nulls_distinct` when the
+    validator class accepts them.
+    """
+    from .validators import UniqueTogetherValidator
+
+    accepted = inspect.signature(UniqueTogetherValidator.__init__).parameters
+    for constraint in model._meta.constraints:
+        if not isinstance(constraint, models.UniqueConstraint):
+            continue
+        if tuple(constraint.fields) != tuple(fields) or constraint.condition != condition:
+            continue
+        options = {}
+        message = constraint.violation_error_message
+        if message and message != constraint.default_violation_error_message:
+            options["message"] = message
+        code = getattr(constraint, "violation_error_code", None)
+        if code and "code" in accepted:
+            options["code"] = code
+        nulls_distinct = getattr(constraint, "nulls_distinct", None)
+        if nulls_distinct is not None and "nulls_distinct" in accepted:
+            options["nulls_distinct"] = nulls_distinct
+        return options
+    return {}
+
+
+def model_fields_for(
+    serializer: Any, field_names: list, declared_fields: dict, extra_kwargs: dict
+) -> dict:
+    """{source: model field} for the serializer fields that map straight onto one."""
+    model = serializer.Meta.model
+    result = {}
+    for field_name in field_names:
+        if field_name in declared_fields:
+            field = declared_fields[field_name]
+            source = field.source or field_name
+        else:
+            try:
+                source = extra_kwargs[field_name]["source"]
+            except KeyError:
+                source = field_name
+        if "." in source or source == "*":
+            continue
+        try:
+            field = model._meta.get_field(source)
+        except Exception:  # FieldDoesNotExist: a property or method, not a model field
+            continue
+        if isinstance(field, models.Field):
+            result[source] = field
+    return result
+
+
+def uniqueness_extra_kwargs(
+    serializer: Any, field_names: list, declared_fields: dict, extra_kwargs: dict
+) -> tuple:
+    if getattr(serializer.Meta, "validators", None) is not None:
+        return (extra_kwargs, {})
+
+    model = serializer.Meta.model
+    model_fields = serializer._get_model_fields(field_names, declared_fields, extra_kwargs)
+
+    constraint_names = set()
+    for model_field in model_fields.values():
+        constraint_names |= {
+            model_field.unique_for_date,
+            model_field.unique_for_month,
+            model_field.unique_for_year,
+        }
+    constraint_names -= {None}
+
+    model_field_names = set(model_fields)
+    for (
+        together,
+        _queryset,
+        condition_fields,
+        _condition,
+    ) in serializer.get_unique_together_constraints(model):
+        names = set(together) | set(condition_fields)
+        if model_field_names.issuperset(names):
+            constraint_names |= names
+
+    hidden_fields = {}
+    uniqueness_kwargs = {}
+    for name in constraint_names:
+        model_field = model._meta.get_field(name)
+        if getattr(model_field, "auto_now_add", None):
+            default = CreateOnlyDefault(timezone.now)
+        elif getattr(model_field, "auto_now", None):
+            default = timezone.now
+        elif model_field.has_default():
+            default = model_field.default
+        elif model_field.null:
+            default = None
+        elif model_field.blank and isinstance(model_field, (models.CharField, models.TextField)):
+            default = ""  # what the database stores for an omitted blank text field
+        else:
+            default = empty
+
+        if name in model_fields:
+            uniqueness_kwargs[name] = (
+                {"required": True} if default is empty else {"default": default}
+            )
+        elif default is not empty:
+            # Not on the serializer, but has a default: validate with a hidden field.
+            hidden_fields[name] = HiddenField(default=default)
+
+    for key, value in uniqueness_kwargs.items():
+        if key in extra_kwargs:
+            value.update(extra_kwargs[key])
+        extra_kwargs[key] = value
+    return extra_kwargs, hidden_fields
+
+
+def unique_together_validators(serializer: Any) -> list:
+    from .validators import UniqueTogetherValidator
+
+    # Only simple sources can map onto model fields.
+    field_sources = {
+        field.field_name: field.source
+        for field in serializer._writable_fields
+        if field.source != "*" and "." not in field.source
+    }
+    # Read-only fields with a default take part too.
+    field_sources.update(
+        {
+            field.field_name: field.source
+            for field in serializer.fields.values()
+            if field.read_only
+            and field.default is not empty
+            and field.source != "*"
+            and "." not in field.source
+        }
+    )
+    source_map = defaultdict(list)
+    for name, source in field_sources.items():
+        source_map[source].append(name)
+
+    validators = []
+    model = serializer.Meta.model
+    for (
+        together,
+        queryset,
+        condition_fields,
+        condition,
+    ) in serializer.get_unique_together_constraints(model):
+        names = set(together) | set(condition_fields)
+        if not set(source_map).issuperset(names):
+            continue
+        for source in names:
+            assert len(source_map[source]) == 1, (
+                f"Unable to create `UniqueTogetherValidator` for "
+                f"`{model.__name__}.{source}` as `{serializer.__class__.__name__}` has "
+                f"multiple fields ({', '.join(source_map[source])}) that map to this model "
+                "field. Either remove the extra fields, or override `Meta.validators` with a "
+                "`UniqueTogetherValidator` using the desired field names."
+            )
+        validators.append(
+            UniqueTogetherValidator(
+                queryset=queryset,
+                fields=tuple(source_map[name][0] for name in together),
+                condition_fields=tuple(source_map[name][0] for name in condition_fields),
+                condition=condition,
+                **_constraint_options(model, together, condition),
+            )
+        )
+    return validators
+
+
+def unique_for_date_validators(serializer: Any) -> list:
+    from .validators import (
+        UniqueForDateValidator,
+        UniqueForMonthValidator,
+        UniqueForYearValidator,
+    )
+
+    model = serializer.Meta.model
+    info = model_meta.get_field_info(model)
+    default_manager = model._default_manager
+    sources = [field.source for field in serializer.fields.values()]
+
+    validators = []
+    for field_name, field in info.fields_and_pk.items():
+        if field_name not in sources:
+            continue
+        for attribute, validator_class in (
+            ("unique_for_date", UniqueForDateValidator),
+            ("unique_for_month", UniqueForMonthValidator),
+            ("unique_for_year", UniqueForYearValidator),
+        ):
+            date_field = getattr(field, attribute)
+            if date_field:
+                validators.append(
+                    validator_class(
+                        queryset=default_manager, field=field_name, date_field=date_field
+                    )
+                )
+    return validators

@@ -1,0 +1,621 @@
+"""Compiled serialization plans: `Serializer.to_representation` without per-field overhead.
+
+A plan is compiled once per serializer class (from prototype fields, so instances
+need no field copies) or, when an instance's fields differ from its class's (its
+`.fields` were touched, `get_fields` is overridden, a field needs the instance's
+context), once per serializer instance from its own bound fields.
+
+For each readable field the plan holds the output key, how to read the value, and
+how to convert it (nothing at all when the field returns its input unchanged). Per
+object class it generates one function that builds the output dict in a single
+expression. Anything the plan did not foresee (an exception, a value that is
+callable, a missing attribute) re-runs that object through DRF's field-by-field loop
+(`_default_to_representation`), which is therefore always the reference behaviour.
+
+The plan also records what each field reads (`Plan.reads`): column, relation,
+prefetch cache, whether it needs the model instance; query planning builds on it.
+"""
+
+from __future__ import annotations
+
+import inspect
+from operator import attrgetter
+from typing import Any
+
+from django.db.models import Model
+
+from .settings import on_reload
+
+_PACKAGE = __name__.rpartition(".")[0]
+
+# Set by serializers.py once its classes exist (this module is imported before them).
+_ref: dict[str, Any] = {}
+
+
+def register_reference(**classes: Any) -> None:
+    _ref.update(classes)
+
+
+class _Fallback(Exception):
+    """A compiled row met something it does not handle; the object takes the slow path."""
+
+
+def _fallback() -> Any:
+    raise _Fallback
+
+
+# --- what a field needs ------------------------------------------------------------------
+
+
+def _own_function(cls: type, name: str) -> Any:
+    return getattr(cls, name, None)
+
+
+def _defined_in_package(function: Any) -> bool:
+    module = getattr(function, "__module__", None) or ""
+    return module == _PACKAGE or module.startswith(_PACKAGE + ".")
+
+
+def _field_classes() -> dict:
+    if "fields" not in _ref:
+        from . import fields, relations
+
+        _ref["fields"] = fields
+        _ref["relations"] = relations
+    return _ref
+
+
+def _is_context_free(field: Any) -> bool:
+    """The field's output depends only on its configuration, never on context or parent.
+
+    True for restcycle's own field classes (and subclasses that keep their
+    `to_representation` and `get_attribute`), except those that read the request.
+    """
+    refs = _field_classes()
+    fields, relations = refs["fields"], refs["relations"]
+    cls = type(field)
+    for name in ("to_representation", "get_attribute"):
+        if not _defined_in_package(_own_function(cls, name)):
+            return False
+    context_readers = tuple(
+        klass
+        for klass in (
+            getattr(fields, "FileField", None),
+            getattr(fields, "SerializerMethodField", None),
+            relations.HyperlinkedRelatedField,
+        )
+        if klass is not None
+    )
+    if isinstance(field, context_readers):
+        return False
+    if isinstance(field, _ref["base_serializer"]):
+        return False  # nested serializers are planned as such, not as plain fields
+    child = getattr(field, "child", None)
+    if child is not None and not _is_context_free(child):
+        return False
+    child_relation = getattr(field, "child_relation", None)
+    return child_relation is None or _is_context_free(child_relation)
+
+
+def _identity_types(field: Any) -> frozenset:
+    """Exact types for which the field's to_representation returns its input."""
+    cls = type(field)
+    declared_in = next((k for k in cls.__mro__ if "_output_is_identity_for" in k.__dict__), None)
+    converter_in = next((k for k in cls.__mro__ if "to_representation" in k.__dict__), None)
+    if declared_in is None or converter_in is None or not issubclass(declared_in, converter_in):
+        return frozenset()
+    return frozenset(cls._output_is_identity_for)
+
+
+# --- entries -----------------------------------------------------------------------------
+
+
+class Entry:
+    """One output key: how to read it (`kind`) and what to call on the value."""
+
+    __slots__ = (
+        "key",
+        "field",
+        "kind",
+        "source_attrs",
+        "converter",
+        "identity",
+        "nested",
+        "method_name",
+        "context_free",
+    )
+
+    def __init__(self, key: str, field: Any, kind: str):
+        self.key = key
+        self.field = field
+        self.kind = kind
+        self.source_attrs = list(getattr(field, "source_attrs", []))
+        self.converter = None
+        self.identity = frozenset()
+        self.nested = None  # the nested serializer's Runner
+        self.method_name = None
+        self.context_free = True
+
+
+def _is_our_serializer_output(serializer: Any) -> bool:
+    return type(serializer).to_representation is _ref["serializer_base"].to_representation
+
+
+def _plain_list_output(field: Any) -> bool:
+    return type(field).to_representation is _ref["list_serializer"].to_representation
+
+
+def _make_entry(field: Any) -> Entry:
+    refs = _field_classes()
+    fields, relations = refs["fields"], refs["relations"]
+    key = field.field_name
+    base_get_attribute = fields.Field.get_attribute
+    cls = type(field)
+
+    method_field = getattr(fields, "SerializerMethodField", None)
+    if (
+        method_field is not None
+        and isinstance(field, method_field)
+        and cls.to_representation is method_field.to_representation
+        and cls.get_attribute is method_field.get_attribute
+    ):
+        entry = Entry(key, field, "method")
+        entry.method_name = field.method_name
+        return entry
+
+    if isinstance(field, _ref["list_serializer"]):
+        child = field.child
+        if (
+            _plain_list_output(field)
+            and cls.get_attribute is base_get_attribute
+            and isinstance(child, _ref["serializer_base"])
+            and _is_our_serializer_output(child)
+        ):
+            entry = Entry(key, field, "nested_many")
+            entry.nested = runner_for(child)
+            entry.context_free = entry.nested.context_free
+            return entry
+        return _generic_entry(key, field, context_free=False)
+
+    if isinstance(field, _ref["base_serializer"]):
+        if cls.get_attribute is base_get_attribute and _is_our_serializer_output(field):
+            entry = Entry(key, field, "nested")
+            entry.nested = runner_for(field)
+            entry.context_free = entry.nested.context_free
+            return entry
+        return _generic_entry(key, field, context_free=False)
+
+    context_free = _is_context_free(field)
+
+    if isinstance(field, relations.ManyRelatedField):
+        child = field.child_relation
+        if cls.get_attribute is relations.ManyRelatedField.get_attribute and (
+            cls.to_representation is relations.ManyRelatedField.to_representation
+        ):
+            entry = Entry(key, field, "many_related")
+            entry.converter = _pk_reader(child)
+            entry.context_free = context_free
+            return entry
+        return _generic_entry(key, field, context_free)
+
+    if isinstance(field, relations.RelatedField):
+        if (
+            _pk_reader(field) is not None
+            and cls.get_attribute is relations.RelatedField.get_attribute
+            and cls.use_pk_only_optimization
+            is relations.PrimaryKeyRelatedField.use_pk_only_optimization
+        ):
+            entry = Entry(key, field, "fk_pk")
+            entry.context_free = context_free
+            return entry
+        if cls.get_attribute is relations.RelatedField.get_attribute and not (
+            field.use_pk_only_optimization()
+        ):
+            entry = Entry(key, field, "value")
+            entry.converter = field.to_representation
+            entry.context_free = context_free
+            return entry
+        return _generic_entry(key, field, context_free)
+
+    if cls.get_attribute is base_get_attribute:
+        entry = Entry(key, field, "value")
+        entry.identity = _identity_types(field)
+        entry.converter = field.to_representation
+        entry.context_free = context_free
+        return entry
+    return _generic_entry(key, field, context_free)
+
+
+def _generic_entry(key: str, field: Any, context_free: bool) -> Entry:
+    entry = Entry(key, field, "generic")
+    entry.context_free = context_free
+    return entry
+
+
+def _pk_reader(field: Any) -> Any:
+    """For a PrimaryKeyRelatedField without pk_field: a marker that `obj.pk` is its output."""
+    relations = _field_classes()["relations"]
+    if (
+        isinstance(field, relations.PrimaryKeyRelatedField)
+        and type(field).to_representation is relations.PrimaryKeyRelatedField.to_representation
+        and field.pk_field is None
+    ):
+        return "pk"
+    return None
+
+
+# --- code generation ---------------------------------------------------------------------
+
+
+def _model_opts(cls: type) -> Any:
+    if isinstance(cls, type) and issubclass(cls, Model):
+        return cls._meta
+    return None
+
+
+def _concrete_names(opts: Any) -> dict:
+    """{name: model field} of plain columns and forward single relations."""
+    return {f.name: f for f in opts.concrete_fields}
+
+
+def _method_takes_no_args(function: Any) -> bool:
+    try:
+        parameters = list(inspect.signature(function).parameters.values())[1:]
+    except (TypeError, ValueError):
+        return False
+    return all(
+        p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in parameters
+    )
+
+
+def _attribute_expr(target: str, cls: type, attr: str) -> tuple[str, Any]:
+    """(expression reading `attr` of `target` whose class is `cls`, the value's class or None).
+
+    The value's class is known only for model relations; it lets dotted sources continue.
+    """
+    from collections.abc import Mapping
+
+    if isinstance(cls, type) and issubclass(cls, Mapping):
+        return f"(_v if not callable(_v := {target}[{attr!r}]) else _FB())", None
+    if not attr.isidentifier():
+        return f"(_v if not callable(_v := getattr({target}, {attr!r})) else _FB())", None
+    opts = _model_opts(cls)
+    if opts is not None:
+        if attr == "pk":
+            return f"{target}.pk", None
+        model_field = _concrete_names(opts).get(attr)
+        if model_field is not None and not _is_overridden_on_class(cls, attr):
+            related = model_field.related_model if model_field.is_relation else None
+            return f"{target}.{attr}", related
+    static = inspect.getattr_static(cls, attr, None) if isinstance(cls, type) else None
+    if inspect.isfunction(static):
+        if _method_takes_no_args(static):
+            return f"{target}.{attr}()", None
+        return "_FB()", None
+    if isinstance(static, (staticmethod, classmethod)) or inspect.isbuiltin(static):
+        return "_FB()", None
+    return f"(_v if not callable(_v := {target}.{attr}) else _FB())", None
+
+
+def _is_overridden_on_class(cls: type, attr: str) -> bool:
+    """A model may shadow a field name with a property; then the plain read is wrong."""
+    static = inspect.getattr_static(cls, attr, None)
+    return static is not None and not type(static).__module__.startswith("django.")
+
+
+def _source_expr(entry: Entry, cls: type) -> str:
+    """Expression for the entry's raw value on an object of class `cls`."""
+    attrs = entry.source_attrs
+    if not attrs:
+        return "obj"
+    expr, value_cls = _attribute_expr("obj", cls, attrs[0])
+    for depth, attr in enumerate(attrs[1:], start=1):
+        if value_cls is None:
+            return "_FB()"  # unknown intermediate types: DRF's loop handles them
+        name = f"_r{depth}"
+        inner, value_cls = _attribute_expr(name, value_cls, attr)
+        # An intermediate None is left to the field's get_attribute (default, or error).
+        expr = f"(_FB() if ({name} := {expr}) is None else {inner})"
+    return expr
+
+
+def _relation_descriptor(cls: type, attr: str) -> tuple[str, Any] | None:
+    """(prefetch cache name, related model) for a to-many relation `attr` of model `cls`."""
+    opts = _model_opts(cls)
+    if opts is None:
+        return None
+    for field in opts.get_fields():
+        if field.many_to_many and not field.auto_created and field.name == attr:
+            return field.name, field.related_model
+        reverse_to_many = (field.one_to_many or field.many_to_many) and field.auto_created
+        if reverse_to_many and field.get_accessor_name() == attr:
+            if field.many_to_many:
+                return field.field.related_query_name(), field.related_model
+            cache_name = getattr(field, "cache_name", None) or field.get_cache_name()
+            return cache_name, field.related_model
+    return None
+
+
+def _many_reader(attr: str, cache_name: str) -> Any:
+    """obj -> the related objects: the prefetch cache when filled, else `.all()`."""
+
+    def read(obj: Any) -> Any:
+        cache = obj.__dict__.get("_prefetched_objects_cache")
+        if cache is not None:
+            items = cache.get(cache_name)
+            if items is not None:
+                return items
+        if obj.pk is None:
+            return ()
+        return getattr(obj, attr).all()
+
+    return read
+
+
+# Generated source -> factory: plans compiled per instance share the compiled code.
+_factory_cache: dict[str, Any] = {}
+
+
+class Plan:
+    """The compiled form of one serializer's readable fields (see module docstring)."""
+
+    def __init__(self, entries: list[Entry]):
+        self.entries = entries
+        self.context_free = all(e.context_free for e in entries) and not any(
+            e.kind == "method" for e in entries
+        )
+        self.needs_fields = not all(e.context_free or e.kind == "method" for e in entries)
+        self._factories: dict[type, tuple] = {}
+        self.reads = [_describe(e) for e in entries]
+
+    def factory(self, cls: type) -> tuple:
+        """(function making a row function from slot values, slot kinds) for class `cls`."""
+        try:
+            return self._factories[cls]
+        except KeyError:
+            pass
+        made = self._compile(cls)
+        self._factories[cls] = made
+        return made
+
+    def _compile(self, cls: type) -> tuple:
+        slots: list[tuple] = []  # (kind, entry or value) resolved per runner
+        parts = []
+        for entry in self.entries:
+            parts.append(f"{entry.key!r}: {self._value_code(entry, cls, slots)}")
+        names = [f"_s{i}" for i in range(len(slots))]
+        source = (
+            f"def _factory(_FB, {', '.join(names)}):\n"
+            f"    def row(obj):\n"
+            f"        return {{{', '.join(parts)}}}\n"
+            f"    return row\n"
+        )
+        factory = _factory_cache.get(source)
+        if factory is None:
+            namespace: dict = {}
+            exec(compile(source, f"<restcycle plan {cls.__name__}>", "exec"), namespace)
+            factory = _factory_cache[source] = namespace["_factory"]
+        return factory, slots
+
+    def _slot(self, slots: list, kind: str, payload: Any) -> str:
+        slots.append((kind, payload))
+        return f"_s{len(slots) - 1}"
+
+    def _value_code(self, entry: Entry, cls: type, slots: list) -> str:
+        kind = entry.kind
+        if kind == "method":
+            return f"{self._slot(slots, 'method', entry)}(obj)"
+        if kind == "generic":
+            return f"{self._slot(slots, 'generic', entry)}(obj)"
+        if kind == "fk_pk":
+            opts = _model_opts(cls)
+            attrs = entry.source_attrs
+            model_field = _concrete_names(opts).get(attrs[0]) if opts and len(attrs) == 1 else None
+            if model_field is None or not model_field.is_relation:
+                return f"{self._slot(slots, 'generic', entry)}(obj)"
+            return f"obj.{model_field.attname}"
+        if kind in ("many_related", "nested_many"):
+            attrs = entry.source_attrs
+            described = _relation_descriptor(cls, attrs[0]) if len(attrs) == 1 else None
+            if described is None:
+                return f"{self._slot(slots, 'generic', entry)}(obj)"
+            cache_name, related_model = described
+            reader = self._slot(slots, "const", _many_reader(attrs[0], cache_name))
+            if kind == "nested_many":
+                many = self._slot(slots, "nested_many", entry)
+                return f"{many}({reader}(obj))"
+            if entry.converter == "pk":
+                getter = self._slot(slots, "const", attrgetter(related_model._meta.pk.attname))
+                return f"list(map({getter}, {reader}(obj)))"
+            item = self._slot(slots, "child_relation", entry)
+            return f"list(map({item}, {reader}(obj)))"
+        value = _source_expr(entry, cls)
+        if kind == "nested":
+            nested = self._slot(slots, "nested", entry)
+            return f"(None if (_v := {value}) is None else {nested}(_v))"
+        converter = self._slot(slots, "converter", entry)
+        if entry.identity:
+            identity = self._slot(slots, "const", entry.identity)
+            return (
+                f"(_v if ((_v := {value}).__class__ in {identity} or _v is None) "
+                f"else {converter}(_v))"
+            )
+        return f"(None if (_v := {value}) is None else {converter}(_v))"
+
+
+def _describe(entry: Entry) -> dict:
+    """What the entry reads, for query planning."""
+    return {
+        "key": entry.key,
+        "kind": entry.kind,
+        "source": tuple(entry.source_attrs),
+        "nested": entry.nested.plan.reads if entry.nested is not None else None,
+        "needs_instance": entry.kind in ("generic", "method") or not entry.source_attrs,
+    }
+
+
+def _generic_value(field: Any) -> Any:
+    """DRF's per-field read-and-convert, for fields the plan cannot specialise."""
+    pk_only = _field_classes()["relations"].PKOnlyObject
+    get_attribute = field.get_attribute
+    to_representation = field.to_representation
+
+    def value(obj: Any) -> Any:
+        attribute = get_attribute(obj)  # SkipField propagates: the row falls back
+        check = attribute.pk if isinstance(attribute, pk_only) else attribute
+        return None if check is None else to_representation(attribute)
+
+    return value
+
+
+# --- runners -----------------------------------------------------------------------------
+
+
+class Runner:
+    """A plan linked to one serializer instance: `one(obj)` and `many(objects)`."""
+
+    def __init__(self, serializer: Any, plan: Plan, fields: dict | None):
+        self.serializer = serializer
+        self.plan = plan
+        self.fields = fields  # instance-bound fields by key, or None on the class plan
+        self.context_free = plan.context_free
+        self.rows: dict[type, Any] = {}
+        default_loop = _ref["default_loop"]
+        self.slow = lambda obj: default_loop(serializer, obj)
+
+    def _row(self, cls: type) -> Any:
+        factory, slots = self.plan.factory(cls)
+        row = factory(_fallback, *[self._resolve(kind, payload) for kind, payload in slots])
+        self.rows[cls] = row
+        return row
+
+    def _resolve(self, kind: str, payload: Any) -> Any:
+        if kind == "const":
+            return payload
+        entry = payload
+        if kind == "method":
+            return getattr(self.serializer, entry.method_name)
+        if kind == "generic":
+            return _generic_value(entry.field)
+        if kind == "converter":
+            return entry.converter
+        if kind == "nested":
+            return entry.nested.one
+        if kind == "nested_many":
+            return entry.nested.many
+        if kind == "child_relation":
+            return entry.field.child_relation.to_representation
+        raise AssertionError(kind)
+
+    def one(self, obj: Any) -> dict:
+        row = self.rows.get(obj.__class__) or self._row(obj.__class__)
+        try:
+            return row(obj)
+        except Exception:
+            return self.slow(obj)
+
+    def many(self, objects: Any) -> list:
+        rows = self.rows
+        out: list = []
+        append = out.append
+        last_cls = None
+        row = None
+        for obj in objects:
+            cls = obj.__class__
+            if cls is not last_cls:
+                row = rows.get(cls) or self._row(cls)
+                last_cls = cls
+            try:
+                append(row(obj))
+            except Exception:
+                append(self.slow(obj))
+        return out
+
+
+# serializer class -> Plan compiled from prototype fields (or False: not possible)
+_class_plans: dict[type, Any] = {}
+
+
+@on_reload
+def _clear_plans() -> None:
+    _class_plans.clear()
+
+
+def _class_plan_allowed(cls: type) -> bool:
+    serializer_base = _ref["serializer_base"]
+    model_serializer = _ref["model_serializer"]
+    if cls._readable_fields is not serializer_base._readable_fields:
+        return False
+    if cls.__dict__.get("fields") is not None or cls.fields is not serializer_base.fields:
+        return False
+    if cls.get_fields is serializer_base.get_fields:
+        return True
+    if cls.get_fields is model_serializer.get_fields:
+        from ._model_serializer_build import hooks_are_default
+
+        return hooks_are_default(cls)
+    return False
+
+
+def _prototype(cls: type) -> Any:
+    """An instance of `cls` holding the class's fields, made without running user __init__."""
+    from .utils.serializer_helpers import BindingDict
+
+    proto = object.__new__(cls)
+    proto._args = ()
+    proto._kwargs = {}
+    _ref["base_serializer"].__init__(proto)
+    fields = BindingDict(proto)
+    for key, field in proto.get_fields().items():
+        fields[key] = field
+    proto.__dict__["fields"] = fields
+    return proto
+
+
+def _class_plan(cls: type) -> Any:
+    plan = _class_plans.get(cls)
+    if plan is None:
+        plan = False
+        if _class_plan_allowed(cls):
+            try:
+                proto = _prototype(cls)
+            except Exception:
+                proto = None  # the instance path reports any configuration error itself
+            if proto is not None:
+                plan = Plan([_make_entry(f) for f in proto._readable_fields])
+                if plan.needs_fields:
+                    plan = False
+        _class_plans[cls] = plan
+    return plan
+
+
+def runner_for(serializer: Any) -> Runner:
+    """The serializer instance's runner, compiled on first use and kept on the instance."""
+    runner = serializer.__dict__.get("_plan_runner")
+    if runner is not None:
+        return runner
+    plan = None
+    if "fields" not in serializer.__dict__:
+        plan = _class_plan(type(serializer)) or None
+    if plan is None:
+        plan = Plan([_make_entry(f) for f in serializer._readable_fields])
+    runner = Runner(serializer, plan, None)
+    serializer.__dict__["_plan_runner"] = runner
+    return runner
+
+
+def represent(serializer: Any, instance: Any) -> dict:
+    """`Serializer.to_representation(instance)` through the serializer's plan."""
+    if type(serializer)._readable_fields is not _ref["serializer_base"]._readable_fields:
+        return _ref["default_loop"](serializer, instance)
+    return runner_for(serializer).one(instance)
+
+
+def represent_many(child: Any, objects: Any) -> list:
+    """`[child.to_representation(o) for o in objects]`, through the child's plan if it has one."""
+    if not (isinstance(child, _ref["serializer_base"]) and _is_our_serializer_output(child)):
+        to_representation = child.to_representation
+        return [to_representation(item) for item in objects]
+    if type(child)._readable_fields is not _ref["serializer_base"]._readable_fields:
+        return [child.to_representation(item) for item in objects]
+    return runner_for(child).many(objects)

@@ -1,0 +1,379 @@
+"""Compiled validation: `Serializer.to_internal_value` as one flat loop over prepared steps.
+
+Per serializer instance the writable fields become a list of steps (key, how to read
+the input, the field's `run_validation`, the serializer's `validate_<field>`, where
+the result goes). Every field's errors are still collected before raising.
+
+For `many=True` input, `validate_list` also batches the database work of the items:
+related primary keys are fetched with one `filter(pk__in=...)` per field, and
+`UniqueValidator` fields are checked with one `filter(<field>__in=...)` per field;
+a value repeated inside the payload is reported on the repeating items with the
+validator's own message (instead of an IntegrityError at save time).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+
+from . import _plans
+from .exceptions import ValidationError
+from .fields import Field, SkipField, empty, get_error_detail, set_value
+from .settings import on_reload
+from .utils import html
+
+_PACKAGE = __name__.rpartition(".")[0]
+
+
+class _Step:
+    __slots__ = ("name", "get_value", "run_validation", "validate_method", "attrs", "key")
+
+    def __init__(self, serializer: Any, field: Any):
+        self.name = field.field_name
+        # Field.get_value on non-form input is a plain dict lookup; do it inline.
+        custom_get_value = type(field).get_value is not Field.get_value
+        self.get_value = field.get_value if custom_get_value else None
+        self.run_validation = field.run_validation
+        self.validate_method = getattr(serializer, "validate_" + field.field_name, None)
+        self.attrs = field.source_attrs
+        self.key = field.source_attrs[0] if len(field.source_attrs) == 1 else None
+
+    def linked(self, validate_method: Any) -> _Step:
+        """A copy of this prototype step calling one instance's `validate_<field>`."""
+        step = object.__new__(_Step)
+        for name in _Step.__slots__:
+            setattr(step, name, getattr(self, name))
+        step.validate_method = validate_method
+        return step
+
+
+def _steps(serializer: Any) -> list[_Step]:
+    steps = serializer.__dict__.get("_validation_steps")
+    if steps is None:
+        steps = [_Step(serializer, field) for field in serializer._writable_fields]
+        serializer.__dict__["_validation_steps"] = steps
+    return steps
+
+
+# serializer class -> its prototype steps (validate_method unbound), or False
+_class_steps: dict[type, Any] = {}
+
+
+@on_reload
+def _clear_class_steps() -> None:
+    _class_steps.clear()
+
+
+def _package_function(function: Any) -> bool:
+    module = getattr(function, "__module__", "") or ""
+    return module == _PACKAGE or module.startswith(_PACKAGE + ".")
+
+
+def _validates_without_instance(field: Any) -> bool:
+    """True when validating with the field needs nothing of one serializer instance.
+
+    Restcycle's own non-relational, non-nested fields qualify unless a validator or
+    default asks for context (UniqueValidator, CurrentUserDefault, ...).
+    """
+    from .relations import ManyRelatedField, RelatedField
+
+    if isinstance(field, (RelatedField, ManyRelatedField, _plans._ref["base_serializer"])):
+        return False
+    cls = type(field)
+    for name in ("run_validation", "to_internal_value", "validate_empty_values", "get_value"):
+        if not _package_function(getattr(cls, name)):
+            return False
+    if getattr(field.default, "requires_context", False):
+        return False
+    if any(getattr(v, "requires_context", False) for v in field.validators):
+        return False
+    child = getattr(field, "child", None)
+    return child is None or _validates_without_instance(child)
+
+
+def _prototype_steps(serializer: Any) -> list | None:
+    """The class's steps built on prototype fields, when no field needs the instance."""
+    cls = type(serializer)
+    steps = _class_steps.get(cls)
+    if steps is None:
+        steps = False
+        if _plans._class_plan_allowed(cls) and (
+            cls._writable_fields is _plans._ref["serializer_base"]._writable_fields
+        ):
+            try:
+                proto = _plans._prototype(cls)
+            except Exception:
+                proto = None
+            if proto is not None:
+                fields = list(proto._writable_fields)
+                if all(_validates_without_instance(field) for field in fields):
+                    steps = [_Step(proto, field) for field in fields]
+                    for step in steps:
+                        # Bound per instance: record the name only.
+                        step.validate_method = (
+                            "validate_" + step.name
+                            if hasattr(cls, "validate_" + step.name)
+                            else None
+                        )
+        _class_steps[cls] = steps
+    return steps or None
+
+
+def _instance_steps(serializer: Any, data: Any) -> list:
+    """Prototype steps linked to this instance, or the instance's own field steps."""
+    steps = serializer.__dict__.get("_validation_steps")
+    if steps is not None:
+        return steps
+    if (
+        "fields" not in serializer.__dict__
+        and not serializer.partial
+        and not html.is_html_input(data)
+    ):
+        prototypes = _prototype_steps(serializer)
+        if prototypes is not None:
+            return [
+                step
+                if step.validate_method is None
+                else step.linked(getattr(serializer, step.validate_method))
+                for step in prototypes
+            ]
+    return _steps(serializer)
+
+
+def validate_fields(serializer: Any, data: Mapping) -> dict:
+    """Run each writable field (and `validate_<field>`) on `data`; all errors collected."""
+    steps = _instance_steps(serializer, data)
+    form_input = html.is_html_input(data)
+    ret: dict = {}
+    errors: dict = {}
+    for step in steps:
+        if step.get_value is None and not form_input:
+            primitive = data.get(step.name, empty)
+        else:
+            primitive = serializer.fields[step.name].get_value(data)
+        try:
+            value = step.run_validation(primitive)
+            if step.validate_method is not None:
+                value = step.validate_method(value)
+        except ValidationError as exc:
+            errors[step.name] = exc.detail
+        except DjangoValidationError as exc:
+            errors[step.name] = get_error_detail(exc)
+        except SkipField:
+            pass
+        else:
+            if step.key is not None:
+                ret[step.key] = value
+            else:
+                set_value(ret, step.attrs, value)
+    if errors:
+        raise _collected(errors)
+    return ret
+
+
+def _collected(errors: dict) -> ValidationError:
+    """A ValidationError for per-field details that are already lists of ErrorDetail.
+
+    The constructor would walk them again to normalise what is normal already.
+    """
+    exc = ValidationError.__new__(ValidationError)
+    exc.detail = errors
+    return exc
+
+
+# --- many=True ---------------------------------------------------------------------------
+
+
+def validate_list(list_serializer: Any, data: list) -> list:
+    """Validate each item with the child; every item's errors collected, in order."""
+    batch = _Batch.prepare(list_serializer, data)
+    ret: list = []
+    errors: dict = {}
+    try:
+        for index, item in enumerate(data):
+            try:
+                validated = list_serializer.run_child_validation(item)
+            except ValidationError as exc:
+                errors[index] = exc.detail
+            else:
+                ret.append(validated)
+    finally:
+        if batch is not None:
+            batch.restore()
+    if errors:
+        if not list_errors_as_dict():
+            # The legacy format: one entry per item, {} for the valid ones.
+            raise ValidationError([errors.get(index, {}) for index in range(len(data))])
+        raise ValidationError(errors)
+    return ret
+
+
+def list_errors_as_dict() -> bool:
+    """The LIST_SERIALIZER_ERRORS_AS_DICT setting: `{index: errors}` (default) or a list."""
+    from .settings import api_settings
+
+    return api_settings.LIST_SERIALIZER_ERRORS_AS_DICT
+
+
+def _own_class_method(obj: Any, name: str, owner: type) -> bool:
+    return getattr(type(obj), name) is getattr(owner, name)
+
+
+class _Batch:
+    """Database lookups done once for a whole list, installed on the child's fields."""
+
+    def __init__(self) -> None:
+        self._undo: list = []
+
+    @classmethod
+    def prepare(cls, list_serializer: Any, data: list) -> _Batch | None:
+        from .serializers import Serializer
+
+        child = list_serializer.child
+        if not isinstance(child, Serializer) or len(data) < 2:
+            return None
+        items = [item for item in data if isinstance(item, dict)]
+        if len(items) < 2:
+            return None
+        batch = cls()
+        for field in child._writable_fields:
+            batch._prepare_related(field, items)
+            if list_serializer.instance is None and child.instance is None:
+                batch._prepare_unique(field, items)
+        return batch if batch._undo else None
+
+    def restore(self) -> None:
+        for undo in reversed(self._undo):
+            undo()
+        self._undo.clear()
+
+    # Related primary keys -------------------------------------------------------------
+
+    def _prepare_related(self, field: Any, items: list) -> None:
+        from .relations import ManyRelatedField, PrimaryKeyRelatedField
+
+        many = isinstance(field, ManyRelatedField)
+        target = field.child_relation if many else field
+        if not isinstance(target, PrimaryKeyRelatedField) or target.pk_field is not None:
+            return
+        if not _own_class_method(target, "to_internal_value", PrimaryKeyRelatedField):
+            return
+        queryset = target.get_queryset()
+        if queryset is None:
+            return
+        pk_field = queryset.model._meta.pk
+        keys = set()
+        for item in items:
+            raw = item.get(field.field_name, empty)
+            values = raw if many and isinstance(raw, list) else [raw]
+            for value in values:
+                key = _pk_key(pk_field, value)
+                if key is not None:
+                    keys.add(key)
+        if not keys:
+            return
+        found = {obj.pk: obj for obj in queryset.filter(pk__in=keys)}
+        target._batch_lookup = (pk_field, found)
+        self._undo.append(lambda: target.__dict__.pop("_batch_lookup", None))
+
+    # Uniqueness -----------------------------------------------------------------------
+
+    def _prepare_unique(self, field: Any, items: list) -> None:
+        from .validators import UniqueValidator
+
+        if len(field.source_attrs) != 1 or not _is_package_class(type(field)):
+            return
+        validators = field.validators
+        positions = [
+            index
+            for index, validator in enumerate(validators)
+            if isinstance(validator, UniqueValidator)
+            and validator.lookup == "exact"
+            and _own_class_method(validator, "__call__", UniqueValidator)
+            and _own_class_method(validator, "filter_queryset", UniqueValidator)
+        ]
+        if not positions:
+            return
+        values = set()
+        for item in items:
+            raw = item.get(field.field_name, empty)
+            if raw is empty or raw is None:
+                continue
+            try:
+                value = field.to_internal_value(raw)
+            except Exception:
+                continue  # the item's own validation reports it
+            if isinstance(value, Hashable):
+                values.add(value)
+        if not values:
+            return
+        column = field.source_attrs[0]
+        replaced = list(validators)
+        for index in positions:
+            validator = validators[index]
+            existing = set(
+                validator.queryset.filter(**{f"{column}__in": values}).values_list(
+                    column, flat=True
+                )
+            )
+            replaced[index] = _BatchedUnique(validator, values, existing)
+        original = validators
+        field.validators = replaced
+
+        def undo() -> None:
+            field.validators = original
+
+        self._undo.append(undo)
+
+
+def _pk_key(pk_field: Any, value: Any) -> Any:
+    if value is empty or value is None or isinstance(value, (bool, list, dict)):
+        return None
+    try:
+        key = pk_field.to_python(value)
+    except Exception:
+        return None
+    return key if isinstance(key, Hashable) else None
+
+
+def batch_lookup(field: Any, data: Any) -> Any:
+    """The object for `data` from the list-wide pk batch, or None to query as usual."""
+    pk_field, found = field._batch_lookup
+    key = _pk_key(pk_field, data)
+    if key is None:
+        return None
+    return found.get(key)
+
+
+def _is_package_class(cls: type) -> bool:
+    package = __name__.rpartition(".")[0]
+    for name in ("to_internal_value", "run_validation", "validate_empty_values"):
+        module = getattr(getattr(cls, name), "__module__", "") or ""
+        if not (module == package or module.startswith(package + ".")):
+            return False
+    return True
+
+
+class _BatchedUnique:
+    """Stands in for a UniqueValidator while a list validates: answers from one query."""
+
+    requires_context = True
+
+    def __init__(self, validator: Any, asked: set, existing: set):
+        self.validator = validator
+        self.asked = asked
+        self.existing = existing
+        self.seen: set = set()
+
+    def __call__(self, value: Any, serializer_field: Any) -> None:
+        if not isinstance(value, Hashable) or value not in self.asked:
+            return self.validator(value, serializer_field)
+        if value in self.existing or value in self.seen:
+            raise ValidationError(self.validator.message, code="unique")
+        self.seen.add(value)
+        return None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.validator, name)

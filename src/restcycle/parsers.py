@@ -1,0 +1,253 @@
+"""Parsers: turn a request body of one media type into `request.data` (and files).
+
+    class ExampleView(APIView):
+        parser_classes = [JSONParser]
+
+The negotiator picks the first parser whose `media_type` matches the request's
+Content-Type, and calls `parse(stream, media_type, parser_context)`; the context holds
+the `request`, `view`, `args`, `kwargs` and the body's `encoding`. A malformed body
+is a ParseError (400). Django's upload limits apply: DATA_UPLOAD_MAX_MEMORY_SIZE to
+JSON and form bodies, and Django's field, file and size limits to multipart bodies;
+exceeding one is a 400 that is also Django's own exception (RequestDataTooBig, ...).
+"""
+
+from __future__ import annotations
+
+import codecs
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.files.uploadhandler import StopFutureHandlers
+from django.http import HttpRequest, QueryDict
+from django.http.multipartparser import ChunkIter, MultiPartParserError
+from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser
+from django.utils.http import parse_header_parameters
+
+from . import renderers
+from ._json import SettingFlag, parse_json
+from .exceptions import ParseError
+
+_UNSUPPORTED_CHARSET = 'Unsupported charset "{charset}" in request Content-Type header.'
+
+
+class DataAndFiles:
+    """What a parser of form bodies returns: `.data` (a QueryDict) and `.files`."""
+
+    def __init__(self, data: Any, files: Any):
+        self.data = data
+        self.files = files
+
+
+class RequestBodyTooLarge(RequestDataTooBig, ParseError):
+    """The body is over DATA_UPLOAD_MAX_MEMORY_SIZE: a 400 ParseError, and Django's error."""
+
+
+class TooManyFormFields(TooManyFieldsSent, ParseError):
+    """More fields than DATA_UPLOAD_MAX_NUMBER_FIELDS: a 400 ParseError, and Django's error."""
+
+
+class TooManyFormFiles(TooManyFilesSent, ParseError):
+    """More files than DATA_UPLOAD_MAX_NUMBER_FILES: a 400 ParseError, and Django's error."""
+
+
+_BODY_TOO_LARGE = "Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE."
+
+
+def _limit_error(exc: Exception) -> ParseError:
+    """Django's upload-limit exception as the matching 400 ParseError."""
+    if isinstance(exc, TooManyFilesSent):
+        return TooManyFormFiles(str(exc))
+    if isinstance(exc, TooManyFieldsSent):
+        return TooManyFormFields(str(exc))
+    return RequestBodyTooLarge(str(exc) or _BODY_TOO_LARGE)
+
+
+def get_encoding(parser_context: dict | None) -> str:
+    """The body's text encoding (the Content-Type charset, else DEFAULT_CHARSET).
+
+    A charset that is not a text encoding (`base64`, `zlib`, an unknown name) is a
+    ParseError: decoding with it could expand a small body into a huge one.
+    """
+    encoding = (parser_context or {}).get("encoding") or settings.DEFAULT_CHARSET
+    try:
+        codec = codecs.lookup(encoding)
+    except (LookupError, TypeError, ValueError):
+        codec = None
+    if codec is None or not codec._is_text_encoding or codec.name == "undefined":
+        raise ParseError(_UNSUPPORTED_CHARSET.format(charset=encoding))
+    return encoding
+
+
+def _is_utf8(encoding: str) -> bool:
+    return encoding == "utf-8" or codecs.lookup(encoding).name == "utf-8"
+
+
+def read_body(stream: Any, parser_context: dict | None) -> bytes | str:
+    """The whole body, refusing one over DATA_UPLOAD_MAX_MEMORY_SIZE (RequestBodyTooLarge)."""
+    request = (parser_context or {}).get("request")
+    http_request = getattr(request, "_request", request)
+    if isinstance(http_request, HttpRequest) and stream is http_request:
+        # Django checks the limit and keeps the body, so the request can be parsed again.
+        try:
+            return http_request.body
+        except RequestDataTooBig as exc:
+            raise _limit_error(exc) from exc
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if limit is None:
+        return stream.read()
+    body = stream.read(limit + 1)
+    if len(body) > limit:
+        raise RequestBodyTooLarge(_BODY_TOO_LARGE)
+    return body
+
+
+class BaseParser:
+    """All parsers subclass this, set `media_type` and implement `parse()`."""
+
+    media_type: str | None = None
+
+    def parse(
+        self, stream: Any, media_type: str | None = None, parser_context: dict | None = None
+    ) -> Any:
+        """Return the parsed data, or a DataAndFiles for bodies that carry files."""
+        raise NotImplementedError(".parse() must be overridden.")
+
+
+class JSONParser(BaseParser):
+    """JSON bodies. With STRICT_JSON on (the default) NaN and Infinity are refused."""
+
+    media_type = "application/json"
+    renderer_class = renderers.JSONRenderer
+    strict = SettingFlag("STRICT_JSON")
+
+    def parse(
+        self, stream: Any, media_type: str | None = None, parser_context: dict | None = None
+    ) -> Any:
+        parser_context = parser_context or {}
+        encoding = get_encoding(parser_context)
+        body = read_body(stream, parser_context)
+        return parse_json(body, encoding, strict=self.strict, is_utf8=_is_utf8(encoding))
+
+
+class FormParser(BaseParser):
+    """URL-encoded form bodies, parsed into a QueryDict."""
+
+    media_type = "application/x-www-form-urlencoded"
+
+    def parse(
+        self, stream: Any, media_type: str | None = None, parser_context: dict | None = None
+    ) -> QueryDict:
+        parser_context = parser_context or {}
+        encoding = get_encoding(parser_context)
+        body = read_body(stream, parser_context)
+        try:
+            return QueryDict(body, encoding=encoding)
+        except TooManyFieldsSent as exc:
+            raise _limit_error(exc) from exc
+
+
+class MultiPartParser(BaseParser):
+    """multipart/form-data bodies, by Django's parser: DataAndFiles(QueryDict, MultiValueDict)."""
+
+    media_type = "multipart/form-data"
+
+    def parse(
+        self, stream: Any, media_type: str | None = None, parser_context: dict | None = None
+    ) -> DataAndFiles:
+        parser_context = parser_context or {}
+        request = parser_context["request"]
+        encoding = get_encoding(parser_context)
+        meta = request.META.copy()
+        meta["CONTENT_TYPE"] = media_type
+        upload_handlers = request.upload_handlers
+
+        try:
+            parser = DjangoMultiPartParser(meta, stream, upload_handlers, encoding)
+            data, files = parser.parse()
+        except MultiPartParserError as exc:
+            raise ParseError(f"Multipart form parse error - {exc}") from exc
+        except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent) as exc:
+            raise _limit_error(exc) from exc
+        return DataAndFiles(data, files)
+
+
+class FileUploadParser(BaseParser):
+    """A raw body that is one file: `request.data['file']`.
+
+    The filename comes from the URL keyword argument `filename`, else from the
+    Content-Disposition header's `filename*` or `filename` parameter. The body goes
+    through Django's upload handlers (FILE_UPLOAD_HANDLERS) as a form upload would.
+    """
+
+    media_type = "*/*"
+    errors = {
+        "unhandled": "FileUpload parse error - none of upload handlers can handle the stream",
+        "no_filename": "Missing filename. Request should include a Content-Disposition header "
+        "with a filename parameter.",
+    }
+
+    def parse(
+        self, stream: Any, media_type: str | None = None, parser_context: dict | None = None
+    ) -> DataAndFiles:
+        parser_context = parser_context or {}
+        request = parser_context["request"]
+        encoding = parser_context.get("encoding", settings.DEFAULT_CHARSET)
+        meta = request.META
+        upload_handlers = request.upload_handlers
+        filename = self.get_filename(stream, media_type, parser_context)
+        if not filename:
+            raise ParseError(self.errors["no_filename"])
+
+        content_type = meta.get("HTTP_CONTENT_TYPE", meta.get("CONTENT_TYPE", ""))
+        try:
+            content_length = int(meta.get("HTTP_CONTENT_LENGTH", meta.get("CONTENT_LENGTH", 0)))
+        except (ValueError, TypeError):
+            content_length = None
+
+        # A handler may take the whole stream at once (handle_raw_input returns the file).
+        for handler in upload_handlers:
+            result = handler.handle_raw_input(stream, meta, content_length, None, encoding)
+            if result is not None:
+                return DataAndFiles({}, {"file": result[1]})
+
+        # Otherwise stream the body through the handlers in chunks, as Django does.
+        chunk_sizes = [handler.chunk_size for handler in upload_handlers if handler.chunk_size]
+        chunk_size = min([2**31 - 4, *chunk_sizes])
+        active_handlers = list(upload_handlers)
+        for index, handler in enumerate(upload_handlers):
+            try:
+                handler.new_file(None, filename, content_type, content_length, encoding)
+            except StopFutureHandlers:
+                active_handlers = active_handlers[: index + 1]
+                break
+
+        received = [0] * len(active_handlers)
+        for chunk in ChunkIter(stream, chunk_size):
+            for index, handler in enumerate(active_handlers):
+                chunk_length = len(chunk)
+                chunk = handler.receive_data_chunk(chunk, received[index])
+                received[index] += chunk_length
+                if chunk is None:
+                    break
+
+        for index, handler in enumerate(active_handlers):
+            file_obj = handler.file_complete(received[index])
+            if file_obj is not None:
+                return DataAndFiles({}, {"file": file_obj})
+
+        raise ParseError(self.errors["unhandled"])
+
+    def get_filename(self, stream: Any, media_type: str | None, parser_context: dict) -> str | None:
+        """The upload's filename: the URL's `filename` kwarg, else Content-Disposition's."""
+        try:
+            return parser_context["kwargs"]["filename"]
+        except KeyError:
+            pass
+        try:
+            meta = parser_context["request"].META
+            _disposition, params = parse_header_parameters(meta["HTTP_CONTENT_DISPOSITION"])
+        except (AttributeError, KeyError, ValueError):
+            return None
+        # Django decodes RFC 2231/8187 `filename*` into `filename`, preferring it.
+        return params.get("filename*") or params.get("filename")

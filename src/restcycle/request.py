@@ -1,0 +1,390 @@
+"""`Request`: Django's HttpRequest wrapped with lazy parsing and lazy authentication.
+
+    request.data          # parsed body, by the parser the negotiator picks from Content-Type
+    request.query_params  # the query string (Django's request.GET)
+    request.user          # authenticated on first access, by each authenticator in turn
+
+Anything else is read from the wrapped HttpRequest, so a `Request` can stand in for
+one (`request.META`, `request.session`, `request.build_absolute_uri()`, ...).
+"""
+
+from __future__ import annotations
+
+import io
+from contextlib import contextmanager
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, QueryDict
+from django.http.request import RawPostDataException
+from django.utils.datastructures import MultiValueDict
+from django.utils.http import parse_header_parameters
+
+from . import exceptions
+from .settings import api_settings
+
+# Longer Content-Type values are not parsed at all: they can only be abuse.
+_MAX_FORM_MEDIA_TYPE_LENGTH = 256
+_FORM_MEDIA_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+# Bodies of these types are read through `HttpRequest.body`, so Django's
+# DATA_UPLOAD_MAX_MEMORY_SIZE limit applies to them as it does to `request.POST`.
+_BODY_LIMITED_MEDIA_TYPES = frozenset({"application/json", "application/x-www-form-urlencoded"})
+
+
+def is_form_media_type(media_type: str | None) -> bool:
+    """True for the media types of HTML form submissions (urlencoded and multipart)."""
+    if not media_type or len(media_type) > _MAX_FORM_MEDIA_TYPE_LENGTH:
+        return False
+    base_media_type, _params = parse_header_parameters(media_type)
+    return base_media_type in _FORM_MEDIA_TYPES
+
+
+def _base_media_type(media_type: str) -> str:
+    return media_type.partition(";")[0].strip().lower()
+
+
+class Empty:
+    """Marks a lazily computed attribute as not computed yet (None is a valid value)."""
+
+
+def _hasattr(obj: Any, name: str) -> bool:
+    return getattr(obj, name) is not Empty
+
+
+class override_method:
+    """Run a block as if the view's request had another method (used to inspect actions).
+
+    with override_method(view, request, "POST") as request:
+        view.get_serializer()   # sees view.request.method == "POST"
+    """
+
+    def __init__(self, view: Any, request: Request, method: str):
+        self.view = view
+        self.request = request
+        self.method = method
+        self.action = getattr(view, "action", None)
+
+    def __enter__(self) -> Request:
+        self.view.request = clone_request(self.request, self.method)
+        action_map = getattr(self.view, "action_map", None)
+        self.view.action = action_map.get(self.method.lower()) if action_map else None
+        return self.view.request
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.view.request = self.request
+        self.view.action = self.action
+
+
+class WrappedAttributeError(Exception):
+    """An AttributeError raised inside authentication or parsing.
+
+    Re-raised as a different type so that `Request.__getattr__` cannot mistake it
+    for a missing attribute and hide the real error.
+    """
+
+
+@contextmanager
+def wrap_attributeerrors():
+    try:
+        yield
+    except AttributeError as exc:
+        raise WrappedAttributeError(str(exc)).with_traceback(exc.__traceback__) from exc
+
+
+class ForcedAuthentication:
+    """Authenticates every request as the given user and token (`force_authenticate`)."""
+
+    def __init__(self, force_user: Any, force_token: Any):
+        self.force_user = force_user
+        self.force_token = force_token
+
+    def authenticate(self, request: Request) -> tuple[Any, Any]:
+        return (self.force_user, self.force_token)
+
+
+class Request:
+    """A REST framework request: an HttpRequest plus parsed data and an authenticated user.
+
+    `parsers`, `authenticators` and `negotiator` are instances, usually given by the view;
+    `parser_context` is handed to the parser (the view adds `view`, `args`, `kwargs`).
+    """
+
+    def __init__(
+        self,
+        request: HttpRequest,
+        parsers: Any = None,
+        authenticators: Any = None,
+        negotiator: Any = None,
+        parser_context: dict | None = None,
+    ):
+        assert isinstance(request, HttpRequest), (
+            "The `request` argument must be an instance of `django.http.HttpRequest`, not "
+            f"`{request.__class__.__module__}.{request.__class__.__name__}`."
+        )
+        self._request = request
+        self.parsers = parsers or ()
+        self.authenticators = authenticators or ()
+        self.negotiator = negotiator or self._default_negotiator()
+        self._data = Empty
+        self._files = Empty
+        self._full_data = Empty
+        self._content_type = Empty
+        self._stream = Empty
+
+        if parser_context is None:
+            parser_context = {}
+        self.parser_context = parser_context
+        parser_context["request"] = self
+        parser_context["encoding"] = request.encoding or settings.DEFAULT_CHARSET
+
+        request_dict = request.__dict__
+        force_user = request_dict.get("_force_auth_user")
+        force_token = request_dict.get("_force_auth_token")
+        if force_user is not None or force_token is not None:
+            self.authenticators = (ForcedAuthentication(force_user, force_token),)
+
+    def __class_getitem__(cls, *args: Any, **kwargs: Any) -> type:
+        # `Request[...]` in annotations of third-party code.
+        return cls
+
+    def __repr__(self) -> str:
+        return (
+            f"<{self.__class__.__module__}.{self.__class__.__name__}: "
+            f"{self.method} {self.get_full_path()!r}>"
+        )
+
+    def __getattr__(self, attr: str) -> Any:
+        # Only reached for attributes the Request itself does not have.
+        _request = self.__dict__.get("_request")
+        try:
+            return getattr(_request, attr)
+        except AttributeError:
+            raise AttributeError(
+                f"'{self.__class__.__name__}' object has no attribute '{attr}'"
+            ) from None
+
+    def _default_negotiator(self) -> Any:
+        return api_settings.DEFAULT_CONTENT_NEGOTIATION_CLASS()
+
+    # -- what the client sent -------------------------------------------------------------
+
+    @property
+    def content_type(self) -> str:
+        meta = self._request.META
+        return meta.get("CONTENT_TYPE", meta.get("HTTP_CONTENT_TYPE", ""))
+
+    @property
+    def stream(self) -> Any:
+        """The body as a file-like object, or None when there is no body."""
+        if self._stream is Empty:
+            self._load_stream()
+        return self._stream
+
+    @property
+    def query_params(self) -> QueryDict:
+        return self._request.GET
+
+    @property
+    def data(self) -> Any:
+        if self._full_data is Empty:
+            self._load_data_and_files_wrapped()
+        return self._full_data
+
+    @property
+    def POST(self) -> Any:
+        """Form data only, as Django's `request.POST`; other content types give an empty dict."""
+        if self._data is Empty:
+            self._load_data_and_files_wrapped()
+        if is_form_media_type(self.content_type):
+            return self._data
+        return QueryDict("", encoding=self._request._encoding)
+
+    @property
+    def FILES(self) -> MultiValueDict:
+        if self._files is Empty:
+            self._load_data_and_files_wrapped()
+        return self._files
+
+    # -- who sent it ----------------------------------------------------------------------
+
+    @property
+    def user(self) -> Any:
+        if "_user" not in self.__dict__:
+            self._authenticate_wrapped()
+        return self._user
+
+    @user.setter
+    def user(self, value: Any) -> None:
+        # Also on the HttpRequest, so that middleware sees who the view authenticated.
+        self._user = value
+        self._request.user = value
+
+    @property
+    def auth(self) -> Any:
+        if "_auth" not in self.__dict__:
+            self._authenticate_wrapped()
+        return self._auth
+
+    @auth.setter
+    def auth(self, value: Any) -> None:
+        self._auth = value
+        self._request.auth = value
+
+    @property
+    def successful_authenticator(self) -> Any:
+        if "_authenticator" not in self.__dict__:
+            self._authenticate_wrapped()
+        return self._authenticator
+
+    def _authenticate_wrapped(self) -> None:
+        # As `wrap_attributeerrors()`, inline: this runs on every request.
+        try:
+            self._authenticate()
+        except AttributeError as exc:
+            raise WrappedAttributeError(str(exc)).with_traceback(exc.__traceback__) from exc
+
+    def _authenticate(self) -> None:
+        """Try each authenticator in order; the first that returns (user, auth) wins."""
+        for authenticator in self.authenticators:
+            try:
+                user_auth_tuple = authenticator.authenticate(self)
+            except exceptions.APIException:
+                self._not_authenticated()
+                raise
+            if user_auth_tuple is not None:
+                self._authenticator = authenticator
+                self.user, self.auth = user_auth_tuple
+                return
+        self._not_authenticated()
+
+    def _not_authenticated(self) -> None:
+        """No credentials: the UNAUTHENTICATED_USER / UNAUTHENTICATED_TOKEN settings (or None)."""
+        self._authenticator = None
+        user_class = api_settings.UNAUTHENTICATED_USER
+        self.user = user_class() if user_class else None
+        token_class = api_settings.UNAUTHENTICATED_TOKEN
+        self.auth = token_class() if token_class else None
+
+    # -- parsing --------------------------------------------------------------------------
+
+    def _load_data_and_files_wrapped(self) -> None:
+        # An AttributeError from a parser must not look like a missing `data` attribute.
+        try:
+            self._load_data_and_files()
+        except AttributeError as exc:
+            raise WrappedAttributeError(str(exc)).with_traceback(exc.__traceback__) from exc
+
+    def _load_data_and_files(self) -> None:
+        if self._data is Empty:
+            self._data, self._files = self._parse()
+            if self._files:
+                self._full_data = self._data.copy()
+                self._full_data.update(self._files)
+            else:
+                self._full_data = self._data
+            # Form data is also given to the HttpRequest: middleware reads request.POST, and
+            # Django closes uploaded files that it knows of at the end of the request.
+            if is_form_media_type(self.content_type):
+                self._request._post = self.POST
+                self._request._files = self.FILES
+
+    def _load_stream(self) -> None:
+        meta = self._request.META
+        try:
+            content_length = int(meta.get("CONTENT_LENGTH", meta.get("HTTP_CONTENT_LENGTH", 0)))
+        except (ValueError, TypeError):
+            content_length = 0
+
+        if content_length == 0:
+            self._stream = None
+        elif not self._request._read_started:
+            self._stream = self._request
+        else:
+            # Already read (by middleware, say): Django kept the body, or raises.
+            self._stream = io.BytesIO(self.body)
+
+    def _supports_form_parsing(self) -> bool:
+        return any(parser.media_type in _FORM_MEDIA_TYPES for parser in self.parsers)
+
+    def _parse(self) -> tuple[Any, Any]:
+        """Parse the body with the negotiated parser: returns (data, files)."""
+        media_type = self.content_type
+        try:
+            stream = self.stream
+        except RawPostDataException:
+            # The body stream was consumed by Django's own form parsing: reuse its result.
+            if not hasattr(self._request, "_post"):
+                raise
+            if self._supports_form_parsing():
+                return (self._request.POST, self._request.FILES)
+            stream = None
+
+        if stream is None:
+            if is_form_media_type(media_type):
+                empty_data: Any = QueryDict("", encoding=self._request._encoding)
+            else:
+                empty_data = {}
+            return (empty_data, MultiValueDict())
+
+        parser = self.negotiator.select_parser(self, self.parsers)
+        if not parser:
+            raise exceptions.UnsupportedMediaType(media_type)
+
+        try:
+            if (
+                stream is self._request
+                and _base_media_type(media_type) in _BODY_LIMITED_MEDIA_TYPES
+            ):
+                stream = io.BytesIO(self._request.body)
+            parsed = parser.parse(stream, media_type, self.parser_context)
+        except Exception:
+            # Remember empty data so that later reads (the browsable API, logging) do not
+            # raise the same error again; the error itself propagates once.
+            self._data = QueryDict("", encoding=self._request._encoding)
+            self._files = MultiValueDict()
+            self._full_data = self._data
+            raise
+
+        # A parser returns either plain data or an object with `.data` and `.files`.
+        try:
+            return (parsed.data, parsed.files)
+        except AttributeError:
+            return (parsed, MultiValueDict())
+
+    def force_plaintext_errors(self, value: bool) -> None:
+        """Hint for Django's debug error page (kept for code that calls it)."""
+        self._request.is_ajax = lambda: value
+
+
+def clone_request(request: Request, method: str) -> Request:
+    """A copy of `request` with another method, sharing parsed data and authentication.
+
+    Lets the metadata class ask "could this user POST here?" without touching the
+    real request.
+    """
+    clone = Request(
+        request=request._request,
+        parsers=request.parsers,
+        authenticators=request.authenticators,
+        negotiator=request.negotiator,
+        parser_context=dict(request.parser_context),
+    )
+    clone._data = request._data
+    clone._files = request._files
+    clone._full_data = request._full_data
+    clone._content_type = request._content_type
+    clone._stream = request._stream
+    clone.method = method
+    source = request.__dict__
+    for name in (
+        "_user",
+        "_auth",
+        "_authenticator",
+        "accepted_renderer",
+        "accepted_media_type",
+        "version",
+        "versioning_scheme",
+    ):
+        if name in source:
+            clone.__dict__[name] = source[name]
+    return clone

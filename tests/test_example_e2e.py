@@ -1,0 +1,220 @@
+"""The bookstore example under gunicorn with several workers, PostgreSQL and Redis, over real HTTP.
+
+It proves what an operator relies on: token log-in, the CRUD cycle, filters and
+pagination, the right 4xx for anonymous writes, foreign reviews and malformed
+bodies, and one throttle rate shared exactly across worker processes. Every
+request goes to 127.0.0.1 and every loop is bounded.
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "example"
+PING_RATE = 5
+WORKERS = 3
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def call(base: str, method: str, path: str, body=None, token=None, raw: bytes | None = None):
+    """One HTTP request; returns (status, headers, parsed JSON body or None)."""
+    headers = {"Accept": "application/json"}
+    data = raw
+    if body is not None:
+        data = json.dumps(body).encode()
+    if data is not None:
+        headers["Content-Type"] = "application/json"
+    if token:
+        headers["Authorization"] = f"Token {token}"
+    request = urllib.request.Request(base + path, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=20) as response:
+            status, response_headers, content = response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        status, response_headers, content = error.code, error.headers, error.read()
+    return status, response_headers, (json.loads(content) if content else None)
+
+
+@pytest.fixture(scope="module")
+def services():
+    postgres_url = os.environ.get("RESTCYCLE_POSTGRES_URL") or os.environ.get("DATABASE_URL")
+    redis_url = os.environ.get("REDIS_URL")
+    missing = [
+        name for name, url in (("PostgreSQL", postgres_url), ("Redis", redis_url)) if not url
+    ]
+    if missing:
+        message = f"the end-to-end test needs {' and '.join(missing)} (DATABASE_URL, REDIS_URL)"
+        if os.environ.get("RESTCYCLE_REQUIRE_SERVICES") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return postgres_url, redis_url
+
+
+@pytest.fixture(scope="module")
+def bookstore(services):
+    """A fresh database, migrated and seeded, served by gunicorn; yields (base URL, demo token)."""
+    import psycopg
+
+    postgres_url, redis_url = services
+    database = f"bookstore_e2e_{os.getpid()}"
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{database}"')
+        connection.execute(f'CREATE DATABASE "{database}"')
+    env = {
+        **os.environ,
+        "DATABASE_URL": postgres_url.rsplit("/", 1)[0] + "/" + database,
+        "REDIS_URL": redis_url,
+        "CACHE_KEY_PREFIX": database,
+        "PING_THROTTLE_RATE": f"{PING_RATE}/hour",
+        "DEBUG": "0",
+        "PYTHONPATH": f"{ROOT / 'src'}",
+        "DJANGO_SETTINGS_MODULE": "bookstore.settings",
+    }
+    manage = [sys.executable, "manage.py"]
+
+    def run(*args: str) -> str:
+        result = subprocess.run(
+            manage + list(args), cwd=EXAMPLE, env=env, capture_output=True, text=True, timeout=180
+        )
+        assert result.returncode == 0, f"manage.py {' '.join(args)} failed:\n{result.stderr}"
+        return result.stdout
+
+    run("migrate", "--noinput")
+    token = [line for line in run("seed_demo").splitlines() if line.startswith("Token: ")][0][7:]
+    other_token = run(
+        "shell",
+        "-c",
+        "from django.contrib.auth.models import User; from rest_framework.authtoken.models "
+        "import Token; u, _ = User.objects.get_or_create(username='other'); "
+        "print(Token.objects.get_or_create(user=u)[0].key)",
+    ).splitlines()[-1]
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "bookstore.wsgi",
+            "--workers",
+            str(WORKERS),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=EXAMPLE,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if call(base, "GET", "/api/")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError("gunicorn did not start serving the example within 60 s")
+            time.sleep(0.25)
+        yield base, token, other_token
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        with psycopg.connect(postgres_url, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def test_token_login_then_create_list_filter_paginate_update_delete(bookstore):
+    base, _, _ = bookstore
+    status, _, body = call(
+        base, "POST", "/api/token/", {"username": "demo", "password": "demo-password"}
+    )
+    assert status == 200
+    token = body["token"]
+
+    status, headers, created = call(
+        base,
+        "POST",
+        "/api/books/",
+        {
+            "title": "The Lathe of Heaven",
+            "isbn": "978-0-06-051274-3",
+            "price": "9.50",
+            "published": "1971-01-01",
+            "author_id": 1,
+            "tags": [],
+        },
+        token=token,
+    )
+    assert status == 201, created
+    assert created["isbn"] == "9780060512743"
+    assert created["author"]["name"] == "Ursula K. Le Guin"
+
+    status, _, page = call(base, "GET", "/api/books/?search=lathe")
+    assert status == 200 and [book["title"] for book in page["results"]] == ["The Lathe of Heaven"]
+    status, _, page = call(base, "GET", "/api/books/?ordering=-price")
+    prices = [float(book["price"]) for book in page["results"]]
+    assert prices == sorted(prices, reverse=True)
+    status, _, page = call(base, "GET", "/api/books/?page=1")
+    assert page["count"] == 8 and page["next"] is None and len(page["results"]) == 8
+
+    book_path = f"/api/books/{created['id']}/"
+    status, _, updated = call(base, "PATCH", book_path, {"price": "11.00"}, token=token)
+    assert status == 200 and updated["price"] == "11.00"
+    status, _, _ = call(base, "DELETE", book_path, token=token)
+    assert status == 204
+    assert call(base, "GET", book_path)[0] == 404
+
+
+def test_anonymous_write_is_401_with_the_token_challenge(bookstore):
+    base, _, _ = bookstore
+    status, headers, body = call(base, "POST", "/api/books/", {"title": "x"})
+    assert status == 401
+    assert headers["WWW-Authenticate"] == "Token"
+    assert body == {"detail": "Authentication credentials were not provided."}
+
+
+def test_another_users_review_cannot_be_changed(bookstore):
+    base, token, other_token = bookstore
+    status, _, reviews = call(base, "GET", "/api/reviews/")
+    review = reviews["results"][0]
+    assert review["username"] == "demo"
+    status, _, body = call(
+        base, "PATCH", f"/api/reviews/{review['id']}/", {"rating": 1}, token=other_token
+    )
+    assert status == 403
+    assert body == {"detail": "Only the author of this review may change it."}
+
+
+def test_malformed_body_is_400_and_stores_nothing(bookstore):
+    base, token, _ = bookstore
+    count_before = call(base, "GET", "/api/books/")[2]["count"]
+    status, _, body = call(base, "POST", "/api/books/", raw=b'{"title": "broken', token=token)
+    assert status == 400
+    assert body["detail"].startswith("JSON parse error")
+    assert call(base, "GET", "/api/books/")[2]["count"] == count_before
+
+
+def test_throttle_admits_exactly_its_rate_across_workers(bookstore):
+    base, _, _ = bookstore
+    attempts = PING_RATE * 4
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(lambda _: call(base, "GET", "/api/ping/")[0], range(attempts)))
+    assert statuses.count(200) == PING_RATE
+    assert statuses.count(429) == attempts - PING_RATE

@@ -1,0 +1,231 @@
+"""ModelSerializer: fields built from the model, create/update, uniqueness, misconfiguration."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import path
+
+from restcycle import serializers
+from restcycle.test import APIClient
+from tests._serializer_views import SerializerDetailView, SerializerListView
+from tests.models import SerAuthor, SerBook, SerEdition, SerTag
+
+pytestmark = [pytest.mark.urls(__name__), pytest.mark.django_db]
+
+
+class BookSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SerBook
+        fields = "__all__"
+        read_only_fields = ["in_print"]
+        extra_kwargs = {"pages": {"min_value": 10}}
+
+
+class EditionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SerEdition
+        fields = ["id", "book", "number", "note"]
+
+
+class DeepBookSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SerBook
+        fields = ["id", "title", "author"]
+        depth = 1
+
+
+urlpatterns = [
+    path(
+        "books/",
+        SerializerListView.as_view(serializer_class=BookSerializer, queryset=SerBook.objects),
+    ),
+    path(
+        "books/<int:pk>/",
+        SerializerDetailView.as_view(serializer_class=BookSerializer, queryset=SerBook.objects),
+    ),
+    path(
+        "editions/",
+        SerializerListView.as_view(serializer_class=EditionSerializer, queryset=SerEdition.objects),
+    ),
+    path(
+        "deep/",
+        SerializerListView.as_view(serializer_class=DeepBookSerializer, queryset=SerBook.objects),
+    ),
+]
+
+
+@pytest.fixture
+def client():
+    return APIClient()
+
+
+@pytest.fixture
+def author():
+    return SerAuthor.objects.create(name="Ann")
+
+
+def test_create_maps_every_field_and_sets_many_to_many(client, author):
+    tags = [SerTag.objects.create(slug="a"), SerTag.objects.create(slug="b")]
+    body = {
+        "title": "Dune",
+        "isbn": "111",
+        "pages": 412,
+        "price": "9.50",
+        "genre": "doc",
+        "published": "1965-08-01",
+        "author": author.pk,
+        "tags": [tags[0].pk, tags[1].pk],
+    }
+    response = client.post("/books/", body, format="json")
+    assert response.status_code == 201, response.json()
+    data = response.json()
+    book = SerBook.objects.get()
+    assert data == {
+        "id": book.pk,
+        "title": "Dune",
+        "isbn": "111",
+        "pages": 412,
+        "price": "9.50",
+        "genre": "doc",
+        "published": "1965-08-01",
+        "in_print": True,
+        "author": author.pk,
+        "tags": [tags[0].pk, tags[1].pk],
+    }
+    assert sorted(book.tags.values_list("slug", flat=True)) == ["a", "b"]
+
+
+def test_model_constraints_become_validation_errors(client):
+    SerBook.objects.create(title="x", isbn="dup")
+    body = {"title": "y" * 101, "isbn": "dup", "genre": "poem", "pages": 3, "tags": [999]}
+    response = client.post("/books/", body, format="json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "title": ["Ensure this field has no more than 100 characters."],
+        "isbn": ["ser book with this isbn already exists."],
+        "pages": ["Ensure this value is greater than or equal to 10."],
+        "genre": ['"poem" is not a valid choice.'],
+        "tags": ['Invalid pk "999" - object does not exist.'],
+    }
+
+
+def test_read_only_fields_are_ignored_on_input(client):
+    response = client.post("/books/", {"title": "t", "isbn": "1", "in_print": False}, format="json")
+    assert response.status_code == 201
+    assert response.json()["in_print"] is True
+
+
+def test_update_and_partial_update(client, author):
+    book = SerBook.objects.create(title="Old", isbn="9", author=author)
+    response = client.patch(f"/books/{book.pk}/", {"title": "New"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["title"] == "New"
+    book.refresh_from_db()
+    assert book.title == "New"
+
+    # The book's own isbn does not clash with itself.
+    response = client.put(f"/books/{book.pk}/", {"title": "Put", "isbn": "9"}, format="json")
+    assert response.status_code == 200, response.json()
+
+
+def test_unique_together_is_validated(client, author):
+    book = SerBook.objects.create(title="t", isbn="1")
+    SerEdition.objects.create(book=book, number=1)
+    response = client.post("/editions/", {"book": book.pk, "number": 1}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "non_field_errors": ["The fields book, number must make a unique set."]
+    }
+    response = client.post("/editions/", {"book": book.pk}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"number": ["This field is required."]}
+
+
+def test_depth_nests_related_objects(client, author):
+    book = SerBook.objects.create(title="t", isbn="1", author=author)
+    response = client.get("/deep/")
+    assert response.json() == [
+        {
+            "id": book.pk,
+            "title": "t",
+            "author": {"id": author.pk, "name": "Ann", "email": ""},
+        }
+    ]
+
+
+def test_fields_built_for_each_model_field_type():
+    fields = BookSerializer().fields
+    assert isinstance(fields["id"], serializers.IntegerField) and fields["id"].read_only
+    assert isinstance(fields["genre"], serializers.ChoiceField)
+    assert isinstance(fields["price"], serializers.DecimalField)
+    assert fields["price"].allow_null and not fields["price"].required
+    assert isinstance(fields["tags"], serializers.ManyRelatedField)
+    assert isinstance(fields["author"], serializers.PrimaryKeyRelatedField)
+    assert isinstance(fields["published"], serializers.DateField)
+    assert fields["pages"].min_value == 10
+
+
+def test_each_instance_gets_its_own_field_copies():
+    first, second = BookSerializer(), BookSerializer()
+    first.fields["title"].read_only = True
+    assert second.fields["title"].read_only is False
+    assert first.fields["title"] is not second.fields["title"]
+
+
+def test_misconfiguration_is_reported_clearly():
+    class NoFields(serializers.ModelSerializer):
+        class Meta:
+            model = SerBook
+
+    with pytest.raises(AssertionError, match="without either the 'fields' attribute"):
+        NoFields().fields  # noqa: B018
+
+    class Unknown(serializers.ModelSerializer):
+        class Meta:
+            model = SerBook
+            fields = ["nope"]
+
+    with pytest.raises(ImproperlyConfigured, match="Field name `nope` is not valid"):
+        Unknown().fields  # noqa: B018
+
+    class DeclaredNotListed(serializers.ModelSerializer):
+        extra = serializers.CharField()
+
+        class Meta:
+            model = SerBook
+            fields = ["title"]
+
+    with pytest.raises(AssertionError, match="The field 'extra' was declared"):
+        DeclaredNotListed().fields  # noqa: B018
+
+
+def test_writable_nested_data_needs_an_explicit_create(author):
+    class AuthorSerializer(serializers.ModelSerializer):
+        class Meta:
+            model = SerAuthor
+            fields = ["name"]
+
+    class NestedBook(serializers.ModelSerializer):
+        author = AuthorSerializer()
+
+        class Meta:
+            model = SerBook
+            fields = ["title", "isbn", "author"]
+
+    serializer = NestedBook(data={"title": "t", "isbn": "5", "author": {"name": "Bo"}})
+    assert serializer.is_valid(), serializer.errors
+    with pytest.raises(AssertionError, match="does not support writable nested fields"):
+        serializer.save()
+
+
+def test_bad_create_kwargs_raise_a_type_error_naming_the_model():
+    class Wrong(serializers.ModelSerializer):
+        bogus = serializers.CharField()
+
+        class Meta:
+            model = SerAuthor
+            fields = ["name", "bogus"]
+
+    serializer = Wrong(data={"name": "a", "bogus": "b"})
+    assert serializer.is_valid()
+    with pytest.raises(TypeError, match="Got a `TypeError` when calling `SerAuthor.objects"):
+        serializer.save()
