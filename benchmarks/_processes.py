@@ -8,7 +8,7 @@ with --drf-python / BENCH_DRF_PYTHON, this one if DRF is installed beside restcy
 
 from __future__ import annotations
 
-import importlib.util
+import importlib.metadata
 import json
 import os
 import subprocess
@@ -37,8 +37,11 @@ def drf_python(explicit: str | None, create: bool) -> str | None:
     """The interpreter that runs the real DRF, or None when there is none (and not `create`)."""
     if explicit or os.environ.get("BENCH_DRF_PYTHON"):
         return explicit or os.environ["BENCH_DRF_PYTHON"]
-    drf_beside_restcycle = importlib.util.find_spec("rest_framework") is not None
-    if drf_beside_restcycle and "rest_framework" not in sys.modules:
+    try:
+        importlib.metadata.distribution("djangorestframework")
+    except importlib.metadata.PackageNotFoundError:
+        pass
+    else:  # installed beside restcycle: a process that never installs the alias runs it
         return sys.executable
     venv_python = DRF_VENV / "bin" / "python"
     if venv_python.exists():

@@ -114,8 +114,10 @@ def table(results: dict) -> str:
     m = results["machine"]
     procs = results["processes"]
     lines.append("")
+    clock = {"cpu": "CPU time (worker thread)", "wall": "wall-clock time"}
     lines.append(
-        f"median µs per request; {results['settings']['rounds']} rounds x "
+        f"median {clock[results['settings']['clock']]} in µs per request; "
+        f"{results['settings']['rounds']} rounds x "
         f"{results['settings']['batch']} requests per implementation and workload, "
         f"after {results['settings']['warmup']} warm-up requests"
     )

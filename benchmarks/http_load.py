@@ -25,6 +25,8 @@ from .workloads import DRF, FLOOR, RESTCYCLE, WORKLOADS_BY_NAME
 ENDPOINTS = ("retrieve", "list-100")
 CONCURRENCY = 4
 BURST_SECONDS_LIMIT = 30.0
+# No burst starts after this many seconds of load (per run; --quick: a fifth of it).
+RUN_SECONDS_LIMIT = 300.0
 
 
 def free_port() -> int:
@@ -145,6 +147,7 @@ def main(args) -> int:
         for server in servers.values():
             server.wait_ready()
         results = {}
+        deadline = time.monotonic() + RUN_SECONDS_LIMIT / (5 if args.quick else 1)
         for endpoint in ENDPOINTS:
             workload = WORKLOADS_BY_NAME[endpoint]
             targets = []
@@ -157,6 +160,9 @@ def main(args) -> int:
             for round_number in range(rounds):
                 shift = round_number % len(targets)
                 for name, port, path in targets[shift:] + targets[:shift]:
+                    if time.monotonic() > deadline:
+                        print(f"time limit reached: {endpoint} {name} round {round_number + 1}")
+                        continue
                     latencies, errors, elapsed = burst(
                         port, path, workload.headers, requests_per_target // rounds
                     )

@@ -43,7 +43,7 @@ def test_restcycle_answers_every_workload_like_the_floor_with_as_many_queries():
 def test_floor_answers_every_workload_like_drf_with_as_many_queries():
     python = drf_python(None, create=False)
     if python is None:
-        pytest.skip("no interpreter with the real DRF (BENCH_DRF_PYTHON or /tmp/bench-drf-venv)")
+        pytest.skip("no interpreter with the real DRF: .venv, BENCH_DRF_PYTHON or DRF_VENV")
     result = run_harness("--check", "--no-restcycle", "--drf-python", python)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "drf" in result.stdout.splitlines()[0]
@@ -61,10 +61,11 @@ def test_timed_run_reports_medians_ratios_and_query_counts_as_json(tmp_path):
     floor = results["workloads"]["create"]["implementations"][FLOOR]
     assert floor["status"] == 201
     assert floor["samples"] == 2
-    assert floor["median_us"] > 0
+    assert floor["median_us"] == floor["cpu"]["median_us"] > 0
+    assert floor["wall"]["p25_us"] <= floor["wall"]["median_us"] <= floor["wall"]["p75_us"]
     assert floor["queries"] > 0
     assert results["machine"]["nproc"] >= 1
-    assert "median µs per request" in result.stdout
+    assert "median CPU time (worker thread) in µs per request" in result.stdout
 
 
 def test_different_query_counts_and_bodies_are_flagged_as_warnings():

@@ -217,6 +217,12 @@ class TestSettingsAndOverrides:
     def test_ascii_escapes_when_unicode_json_is_off(self):
         assert render(["España 😀"]) == b'["Espa\\u00f1a \\ud83d\\ude00"]'
 
+    def test_settings_change_is_seen_by_renderers_already_used(self):
+        assert render(["ñ"]) == '["ñ"]'.encode()
+        with override_settings(REST_FRAMEWORK={"UNICODE_JSON": False}):
+            assert render(["ñ"]) == b'["\\u00f1"]'
+        assert render(["ñ"]) == '["ñ"]'.encode()
+
     def test_subclass_attributes_override_settings(self):
         class AsciiRenderer(JSONRenderer):
             ensure_ascii = True

@@ -255,3 +255,13 @@ class TestMediaTypes:
             broken = _MediaType("application/json")
         assert broken.full_type == ""
         assert broken.params == {}
+
+
+def test_not_acceptable_response_parses_the_accept_header_once():
+    token = "text/csv; header=present"
+    with mock.patch.object(
+        mediatypes, "parse_header_parameters", wraps=mediatypes.parse_header_parameters
+    ) as parse:
+        response = get(token)
+    assert response.status_code == 406
+    assert parse.call_args_list.count(mock.call(token)) == 1

@@ -2,6 +2,11 @@
 
 from unittest import mock
 
+import pytest
+from django.utils.safestring import SafeString
+
+from restcycle.compat import apply_markdown
+from restcycle.utils import formatting
 from restcycle.utils.formatting import (
     camelcase_to_spaces,
     dedent,
@@ -31,10 +36,18 @@ def test_camelcase_to_spaces():
     assert camelcase_to_spaces("Mock") == "Mock"
 
 
-def test_markup_description_is_safe_html():
-    html = markup_description("a <b>\nline")
-    assert html.startswith("<p>") or html.startswith("<h")
-    assert "<b>" not in html or "&lt;b&gt;" in html
+def test_markup_description_without_markdown_escapes_text(monkeypatch):
+    monkeypatch.setattr(formatting, "apply_markdown", None)
+    html = markup_description("Some <b>text</b> & more\nlines")
+    assert isinstance(html, SafeString)
+    assert html == "<p>Some &lt;b&gt;text&lt;/b&gt; &amp; more<br />lines</p>"
+
+
+@pytest.mark.skipif(not apply_markdown, reason="Markdown is not installed")
+def test_markup_description_with_markdown():
+    html = markup_description("Some *text* & more")
+    assert isinstance(html, SafeString)
+    assert html == "<p>Some <em>text</em> &amp; more</p>"
 
 
 def test_lazy_format_formats_once_and_supports_percent():

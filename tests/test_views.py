@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse
 from django.test import override_settings
 from django.urls import path, re_path
 
-from restcycle import exceptions
+from restcycle import _trace, exceptions
 from restcycle.authentication import BasicAuthentication, SessionAuthentication
 from restcycle.permissions import BasePermission, IsAuthenticated
 from restcycle.renderers import JSONRenderer
@@ -518,3 +518,30 @@ def test_error_responses_mark_atomic_requests_for_rollback():
         assert response.status_code == 404
         assert connection.get_rollback() is True
         transaction.set_rollback(False)
+
+
+@override_settings(DEBUG=True)
+def test_uncaught_exception_propagates_with_debug_on(client):
+    with pytest.raises(RuntimeError, match="boom"):
+        client.get("/raising/", {"raise": "runtime"})
+
+
+def test_trace_hook_sees_the_view_before_its_stages_run(client):
+    seen = []
+
+    def hook(view):
+        seen.append((type(view).__name__, hasattr(view, "request"), view.kwargs))
+        original = view.check_permissions
+
+        def timed_check_permissions(request):
+            seen.append("check_permissions")
+            return original(request)
+
+        view.check_permissions = timed_check_permissions
+
+    _trace.install(hook)
+    try:
+        assert client.get("/open/").status_code == 200
+    finally:
+        _trace.install(None)
+    assert seen == [("OpenView", True, {}), "check_permissions"]

@@ -13,6 +13,7 @@ given instead.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 from importlib import import_module
 from typing import Any
 
@@ -25,7 +26,6 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlencode
 
 from ._setting_defaults import SettingDefault
-from .compat import requests
 
 
 def force_authenticate(request: Any, user: Any = None, token: Any = None) -> None:
@@ -343,9 +343,6 @@ class URLPatternsTestCase(testcases.SimpleTestCase):
         super().setUpClass()
 
 
-if requests is not None:
-    from ._requests_client import DjangoTestAdapter, RequestsClient  # noqa: F401
-
 __all__ = [
     "APIClient",
     "APILiveServerTestCase",
@@ -357,5 +354,12 @@ __all__ = [
     "URLPatternsTestCase",
     "force_authenticate",
 ]
-if requests is not None:
-    __all__ += ["RequestsClient", "DjangoTestAdapter"]
+
+
+def __getattr__(name: str) -> Any:
+    # `RequestsClient` exists only where `requests` is installed; imported on first use.
+    if name in ("RequestsClient", "DjangoTestAdapter") and importlib.util.find_spec("requests"):
+        from . import _requests_client
+
+        return getattr(_requests_client, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

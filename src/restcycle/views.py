@@ -435,10 +435,15 @@ class APIView(View):
         return response
 
     def raise_uncaught_exception(self, exc: Exception) -> None:
+        """Hand an exception no handler answered to Django (its 500 page, or the test client)."""
         if django_settings.DEBUG:
             request = self.request
-            renderer_format = getattr(request.accepted_renderer, "format", None)
-            request.force_plaintext_errors(renderer_format not in ("html", "api", "admin"))
+            force_plaintext_errors = getattr(request, "force_plaintext_errors", None)
+            if force_plaintext_errors is not None:
+                renderer = getattr(request, "accepted_renderer", None)
+                force_plaintext_errors(
+                    getattr(renderer, "format", None) not in ("html", "api", "admin")
+                )
         raise exc
 
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:

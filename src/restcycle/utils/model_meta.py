@@ -11,7 +11,7 @@ from collections import namedtuple
 from typing import Any
 
 FieldInfo = namedtuple(
-    "FieldResult",
+    "FieldInfo",
     ["pk", "fields", "forward_relations", "reverse_relations", "fields_and_pk", "relations"],
 )
 
