@@ -7,7 +7,10 @@ from django.db import connection
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "sqlite_only: runs only in the SQLite pass of the suite")
+    config.addinivalue_line(
+        "markers",
+        "sqlite_only: runs only in the first (SQLite) pass: it brings its own servers and databases",
+    )
     config.addinivalue_line("markers", "postgres: needs PostgreSQL (DATABASE_URL)")
     config.addinivalue_line("markers", "redis: needs Redis (REDIS_URL)")
 

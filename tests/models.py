@@ -144,3 +144,103 @@ class SerEdition(_ser_models.Model):
 
     class Meta:
         unique_together = [("book", "number")]
+
+
+# --- query planning: automatic prefetch and the values projection ------------------
+from django.db import models as _qp_models  # noqa: E402
+
+
+class QpPublisher(_qp_models.Model):
+    """Publishes authors: the far end of a two-deep foreign key chain."""
+
+    name = _qp_models.CharField(max_length=100)
+
+
+class QpAuthor(_qp_models.Model):
+    """Writes books (reverse FK `books`); has an optional profile (reverse one-to-one)."""
+
+    name = _qp_models.CharField(max_length=100)
+    born = _qp_models.DateField(null=True, blank=True)
+    publisher = _qp_models.ForeignKey(QpPublisher, on_delete=_qp_models.CASCADE)
+    mentor = _qp_models.ForeignKey(
+        "self", null=True, blank=True, on_delete=_qp_models.SET_NULL, related_name="mentees"
+    )
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def shout(self):
+        return self.name.upper()
+
+
+class QpProfile(_qp_models.Model):
+    """One-to-one with an author, read from both sides."""
+
+    author = _qp_models.OneToOneField(
+        QpAuthor, on_delete=_qp_models.CASCADE, related_name="profile"
+    )
+    website = _qp_models.CharField(max_length=100, blank=True)
+
+
+class QpTag(_qp_models.Model):
+    """Tags books: a many-to-many read from both sides, ordered by name."""
+
+    name = _qp_models.CharField(max_length=50)
+
+    class Meta:
+        ordering = ["name"]
+
+
+class QpBook(_qp_models.Model):
+    """A row with one column of each common type, a foreign key and a many-to-many."""
+
+    KINDS = [("nov", "Novel"), ("poe", "Poetry")]
+
+    uid = _qp_models.UUIDField(null=True, blank=True)
+    title = _qp_models.CharField(max_length=100)
+    kind = _qp_models.CharField(max_length=3, choices=KINDS, default="nov")
+    pages = _qp_models.IntegerField(default=100)
+    price = _qp_models.DecimalField(max_digits=8, decimal_places=2)
+    rating = _qp_models.FloatField(default=0.5)
+    in_print = _qp_models.BooleanField(default=True)
+    published = _qp_models.DateField(null=True, blank=True)
+    created = _qp_models.DateTimeField()
+    reading_time = _qp_models.DurationField(null=True, blank=True)
+    opens_at = _qp_models.TimeField(null=True, blank=True)
+    extra = _qp_models.JSONField(default=dict, blank=True)
+    author = _qp_models.ForeignKey(QpAuthor, on_delete=_qp_models.CASCADE, related_name="books")
+    editor = _qp_models.ForeignKey(
+        QpAuthor, null=True, blank=True, on_delete=_qp_models.SET_NULL, related_name="edited"
+    )
+    tags = _qp_models.ManyToManyField(QpTag, blank=True, related_name="books")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.title
+
+    def describe(self):
+        return f"{self.title} ({self.pages})"
+
+
+from django.db import models as _browsable_models  # noqa: E402
+
+
+class BrowsableNote(_browsable_models.Model):
+    """A note with an owner: the browsable API's per-user, per-object forms are tested on it."""
+
+    KINDS = [("memo", "Memo"), ("todo", "To do")]
+
+    title = _browsable_models.CharField(max_length=100)
+    body = _browsable_models.TextField(blank=True, default="")
+    kind = _browsable_models.CharField(max_length=10, choices=KINDS, default="memo")
+    done = _browsable_models.BooleanField(default=False)
+    owner = _browsable_models.ForeignKey(
+        "auth.User",
+        null=True,
+        blank=True,
+        on_delete=_browsable_models.CASCADE,
+        related_name="browsable_notes",
+    )

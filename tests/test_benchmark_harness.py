@@ -16,6 +16,9 @@ from benchmarks import _report
 from benchmarks._processes import drf_python
 from benchmarks.workloads import FLOOR, WORKLOADS, normalise_body
 
+# Runs once per suite run: the harness brings its own in-memory databases.
+pytestmark = pytest.mark.sqlite_only
+
 ROOT = Path(__file__).resolve().parent.parent
 RESTCYCLE_MISSING = _report.CHECK_RESTCYCLE_MISSING
 

@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+# Runs once per suite run: it starts its own interpreters and servers.
+pytestmark = pytest.mark.sqlite_only
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

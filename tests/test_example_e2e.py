@@ -19,6 +19,9 @@ from pathlib import Path
 
 import pytest
 
+# Runs once per suite run: it starts its own interpreters and servers.
+pytestmark = pytest.mark.sqlite_only
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "example"
 PING_RATE = 5
@@ -218,3 +221,63 @@ def test_throttle_admits_exactly_its_rate_across_workers(bookstore):
         statuses = list(pool.map(lambda _: call(base, "GET", "/api/ping/")[0], range(attempts)))
     assert statuses.count(200) == PING_RATE
     assert statuses.count(429) == attempts - PING_RATE
+
+
+def test_the_example_serves_under_uvicorn_asgi(tmp_path):
+    """ASGI too: uvicorn with two workers on a fresh SQLite file, a read and a token log-in."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'bookstore.sqlite3'}",
+        "REDIS_URL": "",
+        "DEBUG": "0",
+        "PYTHONPATH": str(ROOT / "src"),
+        "DJANGO_SETTINGS_MODULE": "bookstore.settings",
+    }
+    for command in (["migrate", "--noinput"], ["seed_demo"]):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=EXAMPLE,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        assert result.returncode == 0, result.stderr
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bookstore.asgi:application",
+            "--workers",
+            "2",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=EXAMPLE,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status, _, page = call(base, "GET", "/api/books/")
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("uvicorn did not serve the example within 60 s") from None
+                time.sleep(0.25)
+        assert status == 200 and page["count"] == 7
+        status, _, body = call(
+            base, "POST", "/api/token/", {"username": "demo", "password": "demo-password"}
+        )
+        assert status == 200 and len(body["token"]) == 40
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

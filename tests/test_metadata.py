@@ -101,7 +101,7 @@ def test_view_description_and_formats():
     metadata = options("/plain/")
     assert metadata["name"] == "Plain"
     assert metadata["description"] == ""
-    assert metadata["renders"] == ["application/json"]
+    assert metadata["renders"] == ["application/json", "text/html"]
     assert metadata["parses"] == [
         "application/json",
         "application/x-www-form-urlencoded",

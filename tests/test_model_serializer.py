@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import models
 from django.urls import path
 
 from restcycle import serializers
@@ -33,7 +34,30 @@ class DeepBookSerializer(serializers.ModelSerializer):
         depth = 1
 
 
+class TitleRulesSerializer(serializers.ModelSerializer):
+    """Adds a validator and a message to its own `title` field on every instantiation."""
+
+    class Meta:
+        model = SerBook
+        fields = ["id", "title", "isbn", "tags"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        title = self.fields["title"]
+        title.validators.append(_refuse_draft)
+        title.error_messages["blank"] = "A title, please."
+
+
+def _refuse_draft(value):
+    if value == "draft":
+        raise serializers.ValidationError("No drafts.")
+
+
 urlpatterns = [
+    path(
+        "titled/",
+        SerializerListView.as_view(serializer_class=TitleRulesSerializer, queryset=SerBook.objects),
+    ),
     path(
         "books/",
         SerializerListView.as_view(serializer_class=BookSerializer, queryset=SerBook.objects),
@@ -169,6 +193,56 @@ def test_each_instance_gets_its_own_field_copies():
     first.fields["title"].read_only = True
     assert second.fields["title"].read_only is False
     assert first.fields["title"] is not second.fields["title"]
+
+
+def test_field_changes_made_per_instance_do_not_accumulate_across_requests(client):
+    for _ in range(3):
+        response = client.post("/titled/", {"title": "draft", "isbn": "1"}, format="json")
+        assert response.status_code == 400
+        assert response.json() == {"title": ["No drafts."]}
+    response = client.post("/titled/", {"title": "", "isbn": "1"}, format="json")
+    assert response.json() == {"title": ["A title, please."]}
+    # The class's other users see the field as the model built it.
+    plain = BookSerializer().fields["title"]
+    assert _refuse_draft not in plain.validators
+    assert plain.error_messages["blank"] == "This field may not be blank."
+
+
+def test_field_copies_own_their_containers_and_child_fields():
+    first, second = BookSerializer(), BookSerializer()
+    first.fields["pages"].style["input_type"] = "range"
+    first.fields["pages"].validators.clear()
+    assert second.fields["pages"].style == {}
+    assert second.fields["pages"].validators
+    tags_first, tags_second = first.fields["tags"], second.fields["tags"]
+    assert tags_first.child_relation is not tags_second.child_relation
+    assert tags_first.child_relation.parent is tags_first
+    assert tags_second.child_relation.parent is tags_second
+    assert tags_second.root is second
+
+
+def test_custom_field_init_runs_for_each_serializer_instance():
+    calls = []
+
+    class CountingCharField(serializers.CharField):
+        def __init__(self, **kwargs):
+            calls.append(kwargs.get("max_length"))
+            super().__init__(**kwargs)
+
+    class CountingSerializer(serializers.ModelSerializer):
+        serializer_field_mapping = {
+            **serializers.ModelSerializer.serializer_field_mapping,
+            models.CharField: CountingCharField,
+        }
+
+        class Meta:
+            model = SerBook
+            fields = ["title"]
+
+    assert isinstance(CountingSerializer().fields["title"], CountingCharField)
+    after_first = len(calls)
+    assert isinstance(CountingSerializer().fields["title"], CountingCharField)
+    assert after_first >= 1 and len(calls) == after_first + 1
 
 
 def test_misconfiguration_is_reported_clearly():

@@ -1,15 +1,23 @@
 """The bookstore's API: viewsets on a router, plus two plain views."""
 
-from django.db.models import Avg, Count
-from rest_framework import permissions, viewsets
+from django.db.models import Avg, Count, ProtectedError
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import exceptions, permissions, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from .filters import BookFilter
 from .models import Author, Book, Review, Tag
 from .permissions import IsOwnerOrReadOnly
 from .serializers import AuthorSerializer, BookSerializer, ReviewSerializer, TagSerializer
+
+
+class AuthorHasBooks(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "This author still has books in the store; delete those first."
+    default_code = "author_has_books"
 
 
 class AuthorViewSet(viewsets.ModelViewSet):
@@ -19,6 +27,13 @@ class AuthorViewSet(viewsets.ModelViewSet):
     serializer_class = AuthorSerializer
     search_fields = ["name"]
     ordering_fields = ["name", "born"]
+
+    def perform_destroy(self, instance):
+        """An author's books protect it (on_delete=PROTECT): refuse with 409, not a crash."""
+        try:
+            instance.delete()
+        except ProtectedError as error:
+            raise AuthorHasBooks() from error
 
 
 class TagViewSet(viewsets.ModelViewSet):
@@ -34,11 +49,12 @@ class BookViewSet(viewsets.ModelViewSet):
 
     queryset = Book.objects.select_related("author").prefetch_related("tags")
     serializer_class = BookSerializer
-    filterset_fields = ["author", "tags"]
+    filterset_class = BookFilter
     search_fields = ["title", "author__name", "=isbn"]
     ordering_fields = ["title", "price", "published"]
 
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses=ReviewSerializer(many=True))
+    @action(detail=True, methods=["get"], serializer_class=ReviewSerializer)
     def reviews(self, request, pk=None):
         """The reviews of one book, newest first, paginated."""
         book = self.get_object()
@@ -61,6 +77,17 @@ class ReviewViewSet(viewsets.ModelViewSet):
 class StatsView(APIView):
     """Counts of what the store holds, and the average rating."""
 
+    @extend_schema(
+        responses=inline_serializer(
+            "Stats",
+            {
+                "authors": serializers.IntegerField(),
+                "books": serializers.IntegerField(),
+                "reviews": serializers.IntegerField(),
+                "average_rating": serializers.FloatField(allow_null=True),
+            },
+        )
+    )
     def get(self, request):
         books = Book.objects.aggregate(count=Count("id"))
         reviews = Review.objects.aggregate(count=Count("id"), average=Avg("rating"))
@@ -81,10 +108,12 @@ class PingView(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "ping"
 
+    @extend_schema(responses=inline_serializer("Pong", {"pong": serializers.BooleanField()}))
     def get(self, request):
         return Response({"pong": True})
 
 
+@extend_schema(responses=inline_serializer("Greeting", {"message": serializers.CharField()}))
 @api_view(["GET"])
 @permission_classes([permissions.AllowAny])
 def hello(request):

@@ -241,8 +241,24 @@ def explain(target: str, method: str = "GET", urlconf: str | None = None) -> dic
     report["components"], component_classes = _describe_components(view_cls, view, view_info)
     report["serializer"], serializer = _describe_serializer(view, view_cls, notes)
     report["stages"] = _describe_stages(view_cls, report, component_classes, serializer)
+    report["query_plan"] = _describe_query_plan(view, handler)
     report["notes"] = notes
     return report
+
+
+def _describe_query_plan(view: Any, handler: dict) -> dict | None:
+    """For list/retrieve of a generic view: the lookups added or the values path (and why)."""
+    from . import _query_plan, generics
+
+    action = handler.get("flow") or handler.get("name")
+    if view is None or not isinstance(view, generics.GenericAPIView):
+        return None
+    if action not in ("list", "retrieve"):
+        return None
+    try:
+        return _query_plan.describe(view, action)
+    except Exception as exc:  # explain never fails on the user's queryset
+        return {"action": action, "error": f"{type(exc).__name__}: {exc}"}
 
 
 def _describe_view(callback: Any) -> dict[str, Any]:

@@ -95,11 +95,39 @@ def _handler_line(handler: dict) -> str:
     return text
 
 
+def _query_plan_lines(plan: dict) -> list[str]:
+    """Stage 5's query plan: the values path with its columns, or the lookups added and why."""
+    if plan.get("error"):
+        return [f"    query plan         not known: {plan['error']}"]
+    projection, prefetch = plan.get("projection") or {}, plan.get("prefetch") or {}
+    if projection.get("path") == "values":
+        lines = [f"    query plan         {plan['action']}: values() rows, no model instances"]
+        lines.append("      columns: " + ", ".join(projection.get("columns", [])))
+        if projection.get("pk_lists"):
+            lines.append("      pk lists (one query each): " + ", ".join(projection["pk_lists"]))
+        return lines
+    lines = [
+        f"    query plan         {plan['action']}: model instances ({projection.get('reason')})"
+    ]
+    if prefetch.get("applied"):
+        added = [f"select_related({p!r})" for p in prefetch.get("select_related", [])]
+        added += [
+            f"prefetch_related({p})" if p.startswith("Prefetch(") else f"prefetch_related({p!r})"
+            for p in prefetch.get("prefetch_related", [])
+        ]
+        lines.append("      auto-prefetch added: " + (", ".join(added) or "nothing"))
+    else:
+        lines.append(f"      auto-prefetch off: {prefetch.get('reason')}")
+    return lines
+
+
 def _stage_lines(stage: dict, report: dict) -> list[str]:
     label = "—" if stage["id"] == "exception" else stage["id"]
     lines = [f"{label:<3} {stage['title']}"]
     for key in stage["components"]:
         lines.append("    " + _component_line(key, report["components"][key]))
+    if stage["id"] == "5" and report.get("query_plan"):
+        lines.extend(_query_plan_lines(report["query_plan"]))
     if stage["id"] == "6" and report.get("serializer") is not None:
         lines.extend(_serializer_lines(report["serializer"]))
     points = stage["override_points"]

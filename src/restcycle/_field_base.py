@@ -20,6 +20,13 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 
+from ._field_errors import (  # noqa: F401  re-exported: fields.py and DRF's names
+    MISSING_ERROR_MESSAGE,
+    field_error,
+    get_error_detail,
+    lazy_format,
+    validation_error,
+)
 from .exceptions import ErrorDetail, ValidationError
 from .utils import html, representation
 
@@ -42,10 +49,6 @@ NOT_READ_ONLY_WRITE_ONLY = "May not set both `read_only` and `write_only`"
 NOT_READ_ONLY_REQUIRED = "May not set both `read_only` and `required`"
 NOT_REQUIRED_DEFAULT = "May not set both `required` and `default`"
 USE_READONLYFIELD = "Field(read_only=True) should be ReadOnlyField"
-MISSING_ERROR_MESSAGE = (
-    "ValidationError raised by `{class_name}`, but error key `{key}` does "
-    "not exist in the `error_messages` dictionary."
-)
 
 # --- attribute access ------------------------------------------------------------------
 
@@ -201,50 +204,6 @@ def iter_options(grouped_choices: dict, cutoff: int | None = None, cutoff_text: 
         yield Option(value="n/a", display_text=cutoff_text.format(count=cutoff), disabled=True)
 
 
-# --- errors ----------------------------------------------------------------------------
-
-
-def _django_error_detail(error: DjangoValidationError, default_code: str) -> ErrorDetail:
-    message = error.message % error.params if error.params else error.message
-    return ErrorDetail(message, code=error.code or default_code)
-
-
-def get_error_detail(exc_info: DjangoValidationError) -> Any:
-    """A Django ValidationError as ErrorDetails: a list, or a dict of lists for error_dict."""
-    code = getattr(exc_info, "code", None) or "invalid"
-    try:
-        error_dict = exc_info.error_dict
-    except AttributeError:
-        return [_django_error_detail(error, code) for error in exc_info.error_list]
-    return {
-        key: [_django_error_detail(error, code) for error in errors]
-        for key, errors in error_dict.items()
-    }
-
-
-class lazy_format:
-    """`message.format(**kwargs)` deferred until the text is needed (so it is translated then).
-
-    Django validators format their message with `%`; that works on the result too.
-    """
-
-    def __init__(self, message: Any, **kwargs: Any):
-        self.message = message
-        self.kwargs = kwargs
-
-    def __str__(self) -> str:
-        return str(self.message).format(**self.kwargs)
-
-    def __mod__(self, params: Any) -> str:
-        return str(self) % params
-
-    def __eq__(self, other: object) -> bool:
-        return str(self) == other
-
-    def __hash__(self) -> int:
-        return hash(str(self))
-
-
 # --- defaults --------------------------------------------------------------------------
 
 
@@ -283,33 +242,6 @@ class CurrentUserDefault:
 
 # --- fast validation paths --------------------------------------------------------------
 
-_VALIDATION_STEPS = ("to_internal_value", "validate_empty_values", "run_validators")
-_plain_steps_cache: dict[tuple[type, type], bool] = {}
-
-
-def uses_base_validation_steps(cls: type, base: type) -> bool:
-    """Whether `cls` converts and validates exactly as `base` does (no step overridden).
-
-    Fields use this to take a shortcut for the commonest input (a str for CharField, an
-    int for IntegerField) that gives the same result as the general path, or falls back
-    to it whenever a check fails, so errors always come from the general path.
-    """
-    key = (cls, base)
-    try:
-        return _plain_steps_cache[key]
-    except KeyError:
-        plain = all(getattr(cls, name) is getattr(base, name) for name in _VALIDATION_STEPS)
-        _plain_steps_cache[key] = plain
-        return plain
-
-
-def own_validators_only(field: Field, count_before: int, user_validators: Any) -> list | None:
-    """The validators list when it holds only what the field's class added itself, else None."""
-    if count_before or user_validators:
-        return None
-    return field.validators
-
-
 _empty_steps_cache: dict[type, bool] = {}
 
 
@@ -338,6 +270,44 @@ def _class_error_messages(cls: type) -> dict:
         merged.update(klass.__dict__.get("default_error_messages", {}))
     cls._merged_error_messages = merged
     return merged
+
+
+_default_states: dict[type, dict] = {}
+_field_init_cache: dict[tuple[type, type], bool] = {}
+
+
+def field_init_follows(cls: type, caller: type) -> bool:
+    """Whether `super().__init__` from `caller` (a base of `cls`) runs `Field.__init__`."""
+    key = (cls, caller)
+    try:
+        return _field_init_cache[key]
+    except KeyError:
+        mro = cls.__mro__
+        after = mro[mro.index(caller) + 1 :]
+        owner = next(klass for klass in after if "__init__" in klass.__dict__)
+        _field_init_cache[key] = follows = owner is Field
+        return follows
+
+
+def init_with_defaults(field: Field) -> None:
+    """Do what `Field.__init__(field)` with no arguments does, from a per-class template.
+
+    Serializers are built once per request with no field options; copying the
+    resulting state is much cheaper than running the checks of `__init__` again.
+    """
+    cls = type(field)
+    template = _default_states.get(cls)
+    if template is None:
+        probe = object.__new__(cls)
+        Field.__init__(probe)
+        template = dict(probe.__dict__)
+        del template["_creation_counter"]
+        _default_states[cls] = template
+    field._creation_counter = Field._creation_counter
+    Field._creation_counter += 1
+    field.__dict__.update(template)
+    field.style = {}
+    field.error_messages = dict(template["error_messages"])
 
 
 class Field:
@@ -595,6 +565,8 @@ class Field:
             except DjangoValidationError as exc:
                 errors.extend(get_error_detail(exc))
         if errors:
+            if all(error.__class__ is ErrorDetail for error in errors):
+                raise validation_error(errors)
             raise ValidationError(errors)
 
     def to_internal_value(self, data: Any) -> Any:
@@ -612,13 +584,8 @@ class Field:
 
     def fail(self, key: str, **kwargs: Any) -> None:
         """Raise the ValidationError for error `key`, its message formatted with kwargs."""
-        try:
-            message = self.error_messages[key]
-        except KeyError:
-            raise AssertionError(
-                MISSING_ERROR_MESSAGE.format(class_name=type(self).__name__, key=key)
-            )
-        raise ValidationError(str(message).format(**kwargs), code=key)
+        detail = field_error(self, key, **kwargs)
+        raise validation_error([detail], str(detail))
 
     # -- copying and display ------------------------------------------------------------
 

@@ -14,11 +14,14 @@ from django.utils.encoding import smart_str
 from django.utils.formats import localize_input, sanitize_separators
 from django.utils.translation import gettext_lazy as _
 
-from ._field_base import (
-    Field,
-    empty,
-    lazy_format,
-    own_validators_only,
+from ._field_base import Field, empty, lazy_format
+from ._field_errors import field_error
+from ._field_quick import (
+    UNDECIDED,
+    Rejected,
+    mark_own_validators,
+    own_validators_intact,
+    reject_null,
     uses_base_validation_steps,
 )
 from .settings import api_settings
@@ -30,6 +33,7 @@ _VALUE_MESSAGES = {
 
 
 _PLAIN_LIMIT_TYPES = (int, float, decimal.Decimal)
+_DIGIT = re.compile(r"\d")  # a Unicode decimal digit, as int() and float() accept
 
 
 def _add_range_validators(field: Field, base: type, user_validators: Any = None) -> None:
@@ -49,21 +53,18 @@ def _add_range_validators(field: Field, base: type, user_validators: Any = None)
         limit is None or isinstance(limit, _PLAIN_LIMIT_TYPES)
         for limit in (field.max_value, field.min_value)
     )
-    field._fast_validators = (
-        own_validators_only(field, count_before, user_validators)
-        if plain_limits and uses_base_validation_steps(type(field), base)
-        else None
+    mark_own_validators(
+        field,
+        plain_limits and uses_base_validation_steps(type(field), base),
+        count_before,
+        user_validators,
     )
-    field._fast_count = len(field.validators)
 
 
 def _within_limits(field: Any, value: Any) -> bool:
     """Whether the shortcut applies and `value` passes the range checks it stands for."""
-    fast = field._fast_validators
     return (
-        fast is not None
-        and fast is field._validators
-        and len(fast) == field._fast_count
+        own_validators_intact(field)
         and not field.read_only
         and (field.max_value is None or value <= field.max_value)
         and (field.min_value is None or value >= field.min_value)
@@ -92,6 +93,23 @@ class IntegerField(Field):
         if data.__class__ is int and _within_limits(self, data):
             return data
         return super().run_validation(data)
+
+    def _quick(self, data: Any) -> Any:
+        """Ints and numeric text settled inline; UNDECIDED when the range checks would run."""
+        cls = data.__class__
+        if cls is int:
+            return data if _within_limits(self, data) else UNDECIDED
+        if cls is str and len(data) <= self.MAX_STRING_LENGTH:
+            if _DIGIT.search(data) is None:  # int() fails on text without a digit
+                return Rejected([field_error(self, "invalid")])
+            try:
+                value = int(self.re_decimal.sub("", data))
+            except ValueError:
+                return Rejected([field_error(self, "invalid")])
+            return value if _within_limits(self, value) else UNDECIDED
+        if data is None:
+            return reject_null(self)
+        return UNDECIDED
 
     def to_internal_value(self, data: Any) -> int:
         if type(data) is int:
@@ -130,6 +148,26 @@ class FloatField(Field):
         if data.__class__ is float and math.isfinite(data) and _within_limits(self, data):
             return data
         return super().run_validation(data)
+
+    def _quick(self, data: Any) -> Any:
+        """Floats and numeric text settled inline; UNDECIDED when the range checks would run."""
+        cls = data.__class__
+        if cls is float or cls is int or (cls is str and len(data) <= self.MAX_STRING_LENGTH):
+            if cls is str and _DIGIT.search(data) is None:
+                # Without a digit, float() fails or gives nan/inf: invalid either way.
+                return Rejected([field_error(self, "invalid")])
+            try:
+                value = float(data)
+            except ValueError:
+                return Rejected([field_error(self, "invalid")])
+            except OverflowError:
+                return UNDECIDED
+            if not math.isfinite(value):
+                return Rejected([field_error(self, "invalid")])
+            return value if _within_limits(self, value) else UNDECIDED
+        if data is None:
+            return reject_null(self)
+        return UNDECIDED
 
     def to_internal_value(self, data: Any) -> float:
         if isinstance(data, str) and len(data) > self.MAX_STRING_LENGTH:

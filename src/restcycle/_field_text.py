@@ -19,16 +19,28 @@ from django.core.validators import (
 from django.utils.ipv6 import clean_ipv6_address
 from django.utils.translation import gettext_lazy as _
 
-from ._field_base import (
-    Field,
-    empty,
-    lazy_format,
-    own_validators_only,
+from ._field_base import Field, empty, lazy_format
+from ._field_errors import field_error, message_text, validation_error
+from ._field_quick import (
+    UNDECIDED,
+    Rejected,
+    mark_own_validators,
+    own_validators_intact,
+    reject_null,
     uses_base_validation_steps,
 )
+from .exceptions import ErrorDetail
 from .validators import ProhibitSurrogateCharactersValidator
 
 _SURROGATE = ProhibitSurrogateCharactersValidator._surrogate
+
+
+def _django_detail(validator: Any, params: dict) -> ErrorDetail:
+    """The ErrorDetail of a Django validator's failure (as `get_error_detail` makes it)."""
+    text = message_text(validator.message)
+    if "%" in text:
+        text = text % params
+    return ErrorDetail(text, code=validator.code or "invalid")
 
 
 class BooleanField(Field):
@@ -51,6 +63,27 @@ class BooleanField(Field):
             self.default_empty_html = None
             self.initial = None
         super().__init__(**kwargs)
+
+    def _quick(self, data: Any) -> Any:
+        """JSON booleans and the usual spellings settled inline; anything else UNDECIDED."""
+        if data is None:
+            return reject_null(self)
+        if data is empty:
+            return UNDECIDED
+        if isinstance(data, str):
+            data = data.lower()
+        try:
+            if data in self.TRUE_VALUES:
+                value = True
+            elif data in self.FALSE_VALUES:
+                value = False
+            elif data in self.NULL_VALUES and self.allow_null:
+                value = None
+            else:
+                return Rejected([field_error(self, "invalid", input=data)])
+        except TypeError:  # unhashable input (a list, a dict)
+            return Rejected([field_error(self, "invalid", input=data)])
+        return UNDECIDED if self.validators else value
 
     def to_internal_value(self, data: Any) -> bool | None:
         if isinstance(data, str):
@@ -104,42 +137,95 @@ class CharField(Field):
         super().__init__(**kwargs)
         validators = self.validators
         count_before = len(validators)
+        self._max_length_validator = self._min_length_validator = None
         if self.max_length is not None:
             message = lazy_format(self.error_messages["max_length"], max_length=self.max_length)
-            validators.append(MaxLengthValidator(self.max_length, message=message))
+            self._max_length_validator = MaxLengthValidator(self.max_length, message=message)
+            validators.append(self._max_length_validator)
         if self.min_length is not None:
             message = lazy_format(self.error_messages["min_length"], min_length=self.min_length)
-            validators.append(MinLengthValidator(self.min_length, message=message))
+            self._min_length_validator = MinLengthValidator(self.min_length, message=message)
+            validators.append(self._min_length_validator)
         validators.append(ProhibitNullCharactersValidator())
         validators.append(ProhibitSurrogateCharactersValidator())
-        self._fast_validators = (
-            own_validators_only(self, count_before, kwargs.get("validators"))
-            if uses_base_validation_steps(type(self), CharField)
-            else None
+        plain_limits = all(
+            limit is None or type(limit) is int for limit in (self.max_length, self.min_length)
         )
-        self._fast_count = len(validators)
+        mark_own_validators(
+            self,
+            plain_limits and uses_base_validation_steps(type(self), CharField),
+            count_before,
+            kwargs.get("validators"),
+        )
+        # A validator a subclass adds for its format (EmailField's, URLField's...).
+        self._fast_extra: Any = None
+
+    def _add_format_validator(self, validator: Any) -> None:
+        """Append the subclass's own format validator, keeping the shortcut usable."""
+        intact = own_validators_intact(self) and self._fast_extra is None
+        self.validators.append(validator)
+        if intact:
+            self._fast_extra = validator
+            self._fast_count += 1
+            self._fast_last = validator
+        else:
+            self._fast_count = -1
 
     def run_validation(self, data: Any = empty) -> Any:
         if data.__class__ is str and not self.read_only:
-            fast = self._fast_validators
-            # Only CharField's own checks are in place: do them inline; any failure goes
-            # the general way below, which reports it.
-            if fast is not None and fast is self._validators and len(fast) == self._fast_count:
-                value = data.strip() if self.trim_whitespace else data
-                if (
-                    value
-                    and (self.max_length is None or len(value) <= self.max_length)
-                    and (self.min_length is None or len(value) >= self.min_length)
-                    and "\x00" not in value
-                    and _SURROGATE.search(value) is None
-                ):
-                    return value
+            result = self._quick(data)
+            if result is not UNDECIDED:
+                if result.__class__ is Rejected:
+                    raise validation_error(result.detail)
+                return result
         # Blank input is settled here, so that to_internal_value never sees it.
         if data == "" or (self.trim_whitespace and isinstance(data, str) and data.strip() == ""):
             if not self.allow_blank:
                 self.fail("blank")
             return ""
         return super().run_validation(data)
+
+    def _quick(self, data: Any) -> Any:
+        """Text checked inline while only the class's own validators are in place.
+
+        Settles valid text, and text failing exactly one check, as the general path
+        would; anything else is UNDECIDED.
+        """
+        if data.__class__ is not str:
+            return reject_null(self) if data is None else UNDECIDED
+        if not own_validators_intact(self):
+            return UNDECIDED
+        value = data.strip() if self.trim_whitespace else data
+        if not value:
+            if self.allow_blank:
+                return ""
+            return Rejected([field_error(self, "blank")])
+        if (
+            (self.min_length is not None and len(value) < self.min_length)
+            or "\x00" in value
+            or (not value.isascii() and _SURROGATE.search(value) is not None)
+        ):
+            return UNDECIDED
+        extra = self._fast_extra
+        if self.max_length is not None and len(value) > self.max_length:
+            return UNDECIDED if extra is not None else Rejected([self._too_long(value)])
+        if extra is None:
+            return value
+        if extra.__class__ is EmailValidator and "@" not in value:
+            # Django's EmailValidator rejects such text before anything else.
+            return Rejected([_django_detail(extra, {"value": value})])
+        try:
+            extra(value)
+        except DjangoValidationError:
+            return UNDECIDED
+        return value
+
+    def _too_long(self, value: str) -> ErrorDetail:
+        """The error MaxLengthValidator gives for `value` (the only failing check)."""
+        validator = self._max_length_validator
+        limit = validator.limit_value
+        params = {"limit_value": limit, "show_value": len(value), "value": value}
+        return _django_detail(validator, params)
 
     def to_internal_value(self, data: Any) -> str:
         # Numbers read naturally as text; booleans ("true"? "True"?) and containers don't.
@@ -161,7 +247,7 @@ class EmailField(CharField):
 
     def __init__(self, **kwargs: Any):
         super().__init__(**kwargs)
-        self.validators.append(EmailValidator(message=self.error_messages["invalid"]))
+        self._add_format_validator(EmailValidator(message=self.error_messages["invalid"]))
 
 
 class RegexField(CharField):
@@ -169,7 +255,7 @@ class RegexField(CharField):
 
     def __init__(self, regex: Any, **kwargs: Any):
         super().__init__(**kwargs)
-        self.validators.append(RegexValidator(regex, message=self.error_messages["invalid"]))
+        self._add_format_validator(RegexValidator(regex, message=self.error_messages["invalid"]))
 
 
 class SlugField(CharField):
@@ -193,7 +279,7 @@ class SlugField(CharField):
             validator = RegexValidator(
                 re.compile(r"^[-a-zA-Z0-9_]+$"), message=self.error_messages["invalid"]
             )
-        self.validators.append(validator)
+        self._add_format_validator(validator)
 
 
 class URLField(CharField):
@@ -201,7 +287,7 @@ class URLField(CharField):
 
     def __init__(self, **kwargs: Any):
         super().__init__(**kwargs)
-        self.validators.append(URLValidator(message=self.error_messages["invalid"]))
+        self._add_format_validator(URLValidator(message=self.error_messages["invalid"]))
 
 
 class UUIDField(Field):

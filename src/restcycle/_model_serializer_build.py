@@ -96,9 +96,10 @@ def cached_model_fields(serializer: Any) -> dict | None:
         if not _model_is_cacheable(model):
             return None
         prototypes = build_model_fields(serializer)
-        entry = (prototypes, opts.fields, opts.related_objects)
+        copiers = {name: _copier(field) for name, field in prototypes.items()}
+        entry = (copiers, opts.fields, opts.related_objects)
         _built_fields_cache[key] = entry
-    return {name: _fresh(field) for name, field in entry[0].items()}
+    return {name: make() for name, make in entry[0].items()}
 
 
 def _fresh(value: Any) -> Any:
@@ -123,6 +124,84 @@ def _fresh(value: Any) -> Any:
     if type(value) is dict:
         return {key: _fresh(item) for key, item in value.items()}
     return value
+
+
+# The package's own name, "restcycle" or "rest_framework" under the drop-in alias.
+_PACKAGE_PREFIX = __name__.rpartition(".")[0] + "."
+_STATE_HOOKS = ("__init__", "__new__", "__deepcopy__", "__copy__", "__setattr__", "__getattr__")
+# Serializer state that exists only once it has been used; a prototype holding any of it
+# is rebuilt instead of copied.
+_SERIALIZER_USE_STATE = ("fields", "initial_data", "_data", "_errors", "_validated_data")
+_copyable_cache: dict[type, bool] = {}
+
+
+def _copyable(cls: type) -> bool:
+    """Whether a copy of a built field equals what re-running `__init__` would give.
+
+    True when every class that defines construction or attribute hooks is one of the
+    package's own, whose `__init__` depends on its arguments alone; a user's field
+    class with its own `__init__` is rebuilt from its arguments, as DRF does.
+    """
+    try:
+        return _copyable_cache[cls]
+    except KeyError:
+        pass
+    result = not any("__slots__" in klass.__dict__ for klass in cls.__mro__[:-1])
+    for klass in cls.__mro__:
+        if klass is object or not result:
+            break
+        if any(name in klass.__dict__ for name in _STATE_HOOKS):
+            result = klass.__module__.startswith(_PACKAGE_PREFIX)
+    _copyable_cache[cls] = result
+    return result
+
+
+def _copier(prototype: Any) -> Any:
+    """A function returning a new copy of `prototype` each call, as `_fresh` would.
+
+    Copyable fields get the prototype's state in a new object, with their own lists,
+    dicts and sets and their own copies of child fields (rebound to the copy); the
+    rest (querysets, validators, model fields) is shared, as a rebuild shares it.
+    """
+    from .serializers import BaseSerializer
+
+    cls = type(prototype)
+    state = dict(prototype.__dict__)
+    if (
+        not isinstance(prototype, Field)
+        or not _copyable(cls)
+        or (
+            isinstance(prototype, BaseSerializer)
+            and any(name in state for name in _SERIALIZER_USE_STATE)
+        )
+    ):
+        return lambda: _fresh(prototype)
+    containers = tuple(name for name, item in state.items() if type(item) in (list, dict, set))
+    children = []
+    for name, item in state.items():
+        if name == "parent" or not isinstance(item, Field):
+            continue
+        if isinstance(item, BaseSerializer) and item.parent is prototype:
+            return lambda: _fresh(prototype)  # a serializer child is rebound by its own bind()
+        children.append((name, _copier(item), item.parent is prototype))
+    new_object = object.__new__
+
+    def copy_field() -> Any:
+        new = new_object(cls)
+        new_state = state.copy()
+        for name in containers:
+            new_state[name] = new_state[name].copy()
+        for name, make, owned in children:
+            child = make()
+            if owned:
+                child.parent = new
+            new_state[name] = child
+        new_state["_creation_counter"] = Field._creation_counter
+        Field._creation_counter += 1
+        new.__dict__.update(new_state)
+        return new
+
+    return copy_field
 
 
 def default_field_mapping() -> dict:

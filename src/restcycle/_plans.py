@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db.models import Model
 
+from . import _field_temporal
 from .settings import on_reload
 
 _PACKAGE = __name__.rpartition(".")[0]
@@ -344,6 +345,12 @@ def _many_reader(attr: str, cache_name: str) -> Any:
         if cache is not None:
             items = cache.get(cache_name)
             if items is not None:
+                # The fetched rows themselves, when nothing is left to do on iteration.
+                rows = getattr(items, "_result_cache", None)
+                if rows is not None and (
+                    items._prefetch_done or not items._prefetch_related_lookups
+                ):
+                    return rows
                 return items
         if obj.pk is None:
             return ()
@@ -612,7 +619,17 @@ def represent(serializer: Any, instance: Any) -> dict:
 
 
 def represent_many(child: Any, objects: Any) -> list:
-    """`[child.to_representation(o) for o in objects]`, through the child's plan if it has one."""
+    """`[child.to_representation(o) for o in objects]`, through the child's plan if it has one.
+
+    DateTimeFields read the current time zone once for the whole list.
+    """
+    if _field_temporal._pinned_timezone.get() is _field_temporal.empty:
+        with _field_temporal.current_timezone_pinned():
+            return _represent_many(child, objects)
+    return _represent_many(child, objects)
+
+
+def _represent_many(child: Any, objects: Any) -> list:
     if not (isinstance(child, _ref["serializer_base"]) and _is_our_serializer_output(child)):
         to_representation = child.to_representation
         return [to_representation(item) for item in objects]

@@ -19,6 +19,8 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 
 from . import _plans
+from ._field_errors import end_language_snapshot, language_snapshot
+from ._field_quick import UNDECIDED, Rejected, quick_check
 from .exceptions import ValidationError
 from .fields import Field, SkipField, empty, get_error_detail, set_value
 from .settings import on_reload
@@ -28,13 +30,15 @@ _PACKAGE = __name__.rpartition(".")[0]
 
 
 class _Step:
-    __slots__ = ("name", "get_value", "run_validation", "validate_method", "attrs", "key")
+    __slots__ = ("name", "get_value", "quick", "run_validation", "validate_method", "attrs", "key")
 
     def __init__(self, serializer: Any, field: Any):
         self.name = field.field_name
         # Field.get_value on non-form input is a plain dict lookup; do it inline.
         custom_get_value = type(field).get_value is not Field.get_value
         self.get_value = field.get_value if custom_get_value else None
+        # Settles common input (and common errors) without raising; see quick_check.
+        self.quick = quick_check(field)
         self.run_validation = field.run_validation
         self.validate_method = getattr(serializer, "validate_" + field.field_name, None)
         self.attrs = field.source_attrs
@@ -59,11 +63,13 @@ def _steps(serializer: Any) -> list[_Step]:
 
 # serializer class -> its prototype steps (validate_method unbound), or False
 _class_steps: dict[type, Any] = {}
+_class_has_validate_methods: dict[type, bool] = {}
 
 
 @on_reload
 def _clear_class_steps() -> None:
     _class_steps.clear()
+    _class_has_validate_methods.clear()
 
 
 def _package_function(function: Any) -> bool:
@@ -118,6 +124,9 @@ def _prototype_steps(serializer: Any) -> list | None:
                             else None
                         )
         _class_steps[cls] = steps
+        _class_has_validate_methods[cls] = bool(steps) and any(
+            step.validate_method is not None for step in steps
+        )
     return steps or None
 
 
@@ -129,10 +138,12 @@ def _instance_steps(serializer: Any, data: Any) -> list:
     if (
         "fields" not in serializer.__dict__
         and not serializer.partial
-        and not html.is_html_input(data)
+        and (data.__class__ is dict or not html.is_html_input(data))
     ):
         prototypes = _prototype_steps(serializer)
         if prototypes is not None:
+            if not _class_has_validate_methods.get(type(serializer), True):
+                return prototypes
             return [
                 step
                 if step.validate_method is None
@@ -144,33 +155,90 @@ def _instance_steps(serializer: Any, data: Any) -> list:
 
 def validate_fields(serializer: Any, data: Mapping) -> dict:
     """Run each writable field (and `validate_<field>`) on `data`; all errors collected."""
-    steps = _instance_steps(serializer, data)
-    form_input = html.is_html_input(data)
-    ret: dict = {}
-    errors: dict = {}
-    for step in steps:
-        if step.get_value is None and not form_input:
-            primitive = data.get(step.name, empty)
-        else:
-            primitive = serializer.fields[step.name].get_value(data)
-        try:
-            value = step.run_validation(primitive)
-            if step.validate_method is not None:
-                value = step.validate_method(value)
-        except ValidationError as exc:
-            errors[step.name] = exc.detail
-        except DjangoValidationError as exc:
-            errors[step.name] = get_error_detail(exc)
-        except SkipField:
-            pass
-        else:
-            if step.key is not None:
-                ret[step.key] = value
-            else:
-                set_value(ret, step.attrs, value)
+    ret, errors = _collect_fields(serializer, data)
     if errors:
         raise _collected(errors)
     return ret
+
+
+def _collect_fields(serializer: Any, data: Mapping) -> tuple[dict, dict]:
+    """(validated values, {field name: error list}) for `data`."""
+    steps = _instance_steps(serializer, data)
+    form_input = data.__class__ is not dict and html.is_html_input(data)
+    ret: dict = {}
+    errors: dict = {}
+    # Error texts read the active language once for the whole loop.
+    snapshot = language_snapshot()
+    try:
+        for step in steps:
+            if step.get_value is None and not form_input:
+                primitive = data.get(step.name, empty)
+            else:
+                primitive = serializer.fields[step.name].get_value(data)
+            value = UNDECIDED if step.quick is None else step.quick(primitive)
+            if value.__class__ is Rejected:
+                errors[step.name] = value.detail
+                continue
+            try:
+                if value is UNDECIDED:
+                    value = step.run_validation(primitive)
+                if step.validate_method is not None:
+                    value = step.validate_method(value)
+            except ValidationError as exc:
+                errors[step.name] = exc.detail
+            except DjangoValidationError as exc:
+                errors[step.name] = get_error_detail(exc)
+            except SkipField:
+                pass
+            else:
+                if step.key is not None:
+                    ret[step.key] = value
+                else:
+                    set_value(ret, step.attrs, value)
+    finally:
+        end_language_snapshot(snapshot)
+    return ret, errors
+
+
+_PLAIN_RUN = ("run_validation", "to_internal_value", "validate_empty_values", "run_validators")
+_plain_run_cache: dict[type, bool] = {}
+
+
+def _runs_plain_validation(cls: type) -> bool:
+    try:
+        return _plain_run_cache[cls]
+    except KeyError:
+        base = _plans._ref["serializer_base"]
+        plain = issubclass(cls, base) and all(
+            getattr(cls, name) is getattr(base, name) for name in _PLAIN_RUN
+        )
+        _plain_run_cache[cls] = plain
+        return plain
+
+
+def plain_is_valid(serializer: Any, data: Any) -> tuple[Any, Any] | None:
+    """`(validated_data, errors)` as `is_valid` would record them, without raising.
+
+    For a Serializer whose validation steps are the base ones and a dict payload;
+    None otherwise (the caller takes the general path). `validate()` and validators
+    still run (and may raise) exactly as in `Serializer.run_validation`.
+    """
+    if data.__class__ is not dict or serializer.read_only:
+        return None
+    if not _runs_plain_validation(type(serializer)):
+        return None
+    value, errors = _collect_fields(serializer, data)
+    if errors:
+        return {}, errors
+    try:
+        serializer.run_validators(value)
+        value = serializer.validate(value)
+        assert value is not None, ".validate() should return the validated data"
+    except (ValidationError, DjangoValidationError) as exc:
+        from .serializers import as_serializer_error
+
+        return {}, ValidationError(detail=as_serializer_error(exc)).detail
+    return value, {}
 
 
 def _collected(errors: dict) -> ValidationError:

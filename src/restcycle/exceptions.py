@@ -25,7 +25,7 @@ class ErrorDetail(str):
     code: str | None = None
 
     def __new__(cls, string: Any, code: str | None = None) -> ErrorDetail:
-        self = super().__new__(cls, string)
+        self = str.__new__(cls, string)
         self.code = code
         return self
 
@@ -49,7 +49,11 @@ class ErrorDetail(str):
 def _get_error_details(data: Any, default_code: str | None = None) -> Any:
     """Turn strings (and lazy strings) inside lists and dicts into ErrorDetails."""
     if isinstance(data, (list, tuple)):
-        items = [_get_error_details(item, default_code) for item in data]
+        # ErrorDetails (the usual content) are kept as they are, without a call each.
+        items = [
+            item if item.__class__ is ErrorDetail else _get_error_details(item, default_code)
+            for item in data
+        ]
         serializer = getattr(data, "serializer", None)
         if serializer is not None:
             return type(data)(items, serializer=serializer)

@@ -14,7 +14,7 @@ from django.db.models.query import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404 as _django_get_object_or_404
 
-from . import mixins, views
+from . import _query_plan, mixins, views
 from ._setting_defaults import SettingDefault
 
 
@@ -70,7 +70,11 @@ class GenericAPIView(views.APIView):
 
     def get_object(self) -> Any:
         """The object a detail route names: filtered queryset, lookup, object permissions."""
-        queryset = self.filter_queryset(self.get_queryset())
+        queryset = _query_plan.prefetch_object(self, self.filter_queryset(self.get_queryset()))
+        return self._lookup_object(queryset)
+
+    def _lookup_object(self, queryset: Any, check_permissions: bool = True) -> Any:
+        """get_object() after the queryset: the lookup, then the object permissions."""
         lookup_url_kwarg = self.lookup_url_kwarg or self.lookup_field
         assert lookup_url_kwarg in self.kwargs, (
             f"Expected view {self.__class__.__name__} to be called with a URL keyword argument "
@@ -78,7 +82,8 @@ class GenericAPIView(views.APIView):
             "attribute on the view correctly."
         )
         obj = get_object_or_404(queryset, **{self.lookup_field: self.kwargs[lookup_url_kwarg]})
-        self.check_object_permissions(self.request, obj)
+        if check_permissions:
+            self.check_object_permissions(self.request, obj)
         return obj
 
     def get_serializer(self, *args: Any, **kwargs: Any) -> Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import status
+from . import _query_plan, status
 from .response import Response
 from .settings import api_settings
 
@@ -42,12 +42,15 @@ class ListModelMixin:
     """List the filtered queryset, one page of it when the view paginates."""
 
     def list(self, request: Any, *args: Any, **kwargs: Any) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
+        # The query plan adds the lookups the output reads, or switches to values() rows.
+        queryset, projection = _query_plan.plan_list(
+            self, self.filter_queryset(self.get_queryset())
+        )
         page = self.paginate_queryset(queryset)
         if page is not None:
-            serializer = self.get_serializer(page, many=True)
+            serializer = _query_plan.serialized_list(self, page, projection)
             return self.get_paginated_response(serializer.data)
-        serializer = self.get_serializer(queryset, many=True)
+        serializer = _query_plan.serialized_list(self, queryset, projection)
         return Response(serializer.data)
 
 
@@ -55,7 +58,7 @@ class RetrieveModelMixin:
     """Retrieve one instance."""
 
     def retrieve(self, request: Any, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(self.get_object())
+        serializer = _query_plan.serialized_object(self)  # get_serializer(get_object())
         return Response(serializer.data)
 
 

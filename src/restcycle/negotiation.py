@@ -38,6 +38,13 @@ def _declared_media_type(media_type: str) -> _MediaType:
     return parsed
 
 
+# Outcomes of negotiations by Accept header alone, per (negotiator class, header, renderer
+# media types): a site sees a handful of distinct headers, so the parsing is done once each.
+_remembered_outcomes: dict[tuple, tuple[Any, Any]] = {}
+_REMEMBERED_OUTCOME_LIMIT = 512
+_REMEMBERED_HEADER_LENGTH = 512
+
+
 class BaseContentNegotiation:
     """Interface of a negotiator; set one with DEFAULT_CONTENT_NEGOTIATION_CLASS."""
 
@@ -80,9 +87,30 @@ class DefaultContentNegotiation(BaseContentNegotiation):
             requested_format = request.query_params.get(format_query_param)
         if requested_format:
             renderers = self.filter_renderers(renderers, requested_format)
+        elif _parses_accept_as_default(type(self)) and not self.__dict__:
+            # The outcome depends only on the header and the renderers' media types.
+            header = request.META.get("HTTP_ACCEPT", "*/*")
+            if len(header) <= _REMEMBERED_HEADER_LENGTH:
+                key = (type(self), header, *[renderer.media_type for renderer in renderers])
+                outcome = _remembered_outcomes.get(key)
+                if outcome is None:
+                    outcome = self._negotiated_outcome(request, renderers)
+                    if len(_remembered_outcomes) >= _REMEMBERED_OUTCOME_LIMIT:
+                        _remembered_outcomes.clear()
+                    _remembered_outcomes[key] = outcome
+                if outcome[0] is None:
+                    raise exceptions.NotAcceptable(available_renderers=renderers)
+                return renderers[outcome[0]], outcome[1]
 
+        index, media_type = self._negotiated_outcome(request, renderers)
+        if index is None:
+            raise exceptions.NotAcceptable(available_renderers=renderers)
+        return renderers[index], media_type
+
+    def _negotiated_outcome(self, request: Any, renderers: list[Any]) -> tuple[Any, Any]:
+        """(index of the chosen renderer, accepted media type), or (None, None)."""
         for group in self._accepted_media_types(request):
-            for renderer in renderers:
+            for index, renderer in enumerate(renderers):
                 declared = _declared_media_type(renderer.media_type)
                 for accepted in group:
                     if not declared.match(accepted):
@@ -93,10 +121,9 @@ class DefaultContentNegotiation(BaseContentNegotiation):
                         params = "".join(
                             f";{key}={value}" for key, value in accepted.params.items()
                         )
-                        return renderer, renderer.media_type + params
-                    return renderer, accepted.orig
-
-        raise exceptions.NotAcceptable(available_renderers=renderers)
+                        return index, renderer.media_type + params
+                    return index, accepted.orig
+        return None, None
 
     def filter_renderers(self, renderers: list[Any], format: str) -> list[Any]:
         """The renderers whose `format` is `format`; Http404 if there are none."""
@@ -130,3 +157,24 @@ class DefaultContentNegotiation(BaseContentNegotiation):
         if attributes is not None:
             attributes["_accepted_media_types"] = (tokens, groups)
         return groups
+
+
+_default_parsing: dict[type, bool] = {}
+
+
+def _parses_accept_as_default(cls: type) -> bool:
+    """Whether negotiator class `cls` reads the Accept header as DefaultContentNegotiation."""
+    try:
+        return _default_parsing[cls]
+    except KeyError:
+        pass
+    base = DefaultContentNegotiation
+    result = all(
+        getattr(cls, name) is getattr(base, name)
+        for name in ("get_accept_list", "_accepted_media_types", "_negotiated_outcome")
+    ) and all(
+        getattr(cls, name) == getattr(base, name)
+        for name in ("max_accept_header_length", "max_media_type_length", "max_accept_tokens")
+    )
+    _default_parsing[cls] = result
+    return result

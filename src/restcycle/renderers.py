@@ -221,3 +221,10 @@ class MultiPartRenderer(BaseRenderer):
                     "You may want to consider using format='json' in this test case."
                 )
         return encode_multipart(self.BOUNDARY, data)
+
+
+# The browsable API's renderers live in private modules (BROWSABLE); exported here as in DRF.
+from ._html_form import HTMLFormRenderer  # noqa: E402, F401, I001
+from ._browsable import BrowsableAPIRenderer  # noqa: E402, F401, I001
+from ._admin_renderer import AdminRenderer  # noqa: E402, F401, I001
+from ._schema_renderers import JSONOpenAPIRenderer, OpenAPIRenderer  # noqa: E402, F401, I001

@@ -249,6 +249,7 @@ class Request:
             try:
                 user_auth_tuple = authenticator.authenticate(self)
             except exceptions.APIException:
+                self._failed_authenticator = authenticator  # for the cycle trace
                 self._not_authenticated()
                 raise
             if user_auth_tuple is not None:
@@ -335,7 +336,12 @@ class Request:
                 stream is self._request
                 and _base_media_type(media_type) in _BODY_LIMITED_MEDIA_TYPES
             ):
-                stream = io.BytesIO(self._request.body)
+                # Read through the parsers' helper: an oversized body is a 400 ParseError
+                # with a JSON detail, not Django's HTML page.
+                # Imported here: parsers → renderers → the browsable API imports this module.
+                from .parsers import read_body
+
+                stream = io.BytesIO(read_body(self._request, self.parser_context))
             parsed = parser.parse(stream, media_type, self.parser_context)
         except Exception:
             # Remember empty data so that later reads (the browsable API, logging) do not

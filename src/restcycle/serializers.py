@@ -26,7 +26,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from . import _model_serializer_build as _build
-from . import _plans, _validation_plan
+from . import _plans, _trace, _validation_plan
+from ._field_base import field_init_follows, init_with_defaults
 from .exceptions import ErrorDetail, ValidationError
 from .fields import *  # noqa: F403  DRF's serializers module re-exports every field
 from .fields import (  # noqa: F401  names DRF's serializers module also exposes
@@ -167,7 +168,10 @@ class BaseSerializer(Field):
         self.partial = kwargs.pop("partial", False)
         self._context = kwargs.pop("context", {})
         kwargs.pop("many", None)
-        super().__init__(**kwargs)
+        if kwargs or not field_init_follows(type(self), BaseSerializer):
+            super().__init__(**kwargs)
+        else:
+            init_with_defaults(self)
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
         # `many=True` gives a ListSerializer whose child is an instance of this class.
@@ -216,12 +220,19 @@ class BaseSerializer(Field):
         )
 
         validated_data = {**self.validated_data, **kwargs}
-        if self.instance is not None:
-            self.instance = self.update(self.instance, validated_data)
-            assert self.instance is not None, "`update()` did not return an object instance."
-        else:
-            self.instance = self.create(validated_data)
-            assert self.instance is not None, "`create()` did not return an object instance."
+        trace = _trace.current.get() if _trace.hook is not None else None
+        if trace is not None:
+            trace.enter("perform")
+        try:
+            if self.instance is not None:
+                self.instance = self.update(self.instance, validated_data)
+                assert self.instance is not None, "`update()` did not return an object instance."
+            else:
+                self.instance = self.create(validated_data)
+                assert self.instance is not None, "`create()` did not return an object instance."
+        finally:
+            if trace is not None:
+                trace.exit()
         return self.instance
 
     def is_valid(self, *, raise_exception: bool = False) -> bool:
@@ -231,13 +242,23 @@ class BaseSerializer(Field):
             "passed when instantiating the serializer instance."
         )
         if not hasattr(self, "_validated_data"):
+            trace = _trace.current.get() if _trace.hook is not None else None
+            if trace is not None:
+                trace.enter("validate")
             try:
-                self._validated_data = self.run_validation(self.initial_data)
-            except ValidationError as exc:
-                self._validated_data = {}
-                self._errors = exc.detail
-            else:
-                self._errors = {}
+                # A plain Serializer given a dict settles its errors without raising them.
+                settled = _validation_plan.plain_is_valid(self, self.initial_data)
+                if settled is None:
+                    try:
+                        settled = (self.run_validation(self.initial_data), {})
+                    except ValidationError as exc:
+                        settled = ({}, exc.detail)
+                if settled[1] and trace is not None:
+                    trace.note_invalid(self)
+            finally:
+                if trace is not None:
+                    trace.exit()
+            self._validated_data, self._errors = settled
 
         if self._errors and raise_exception:
             raise ValidationError(self.errors)
@@ -254,12 +275,19 @@ class BaseSerializer(Field):
                 "or access `.initial_data` instead."
             )
         if not hasattr(self, "_data"):
-            if self.instance is not None and not getattr(self, "_errors", None):
-                self._data = self.to_representation(self.instance)
-            elif hasattr(self, "_validated_data") and not getattr(self, "_errors", None):
-                self._data = self.to_representation(self.validated_data)
-            else:
-                self._data = self.get_initial()
+            trace = _trace.current.get() if _trace.hook is not None else None
+            if trace is not None:
+                trace.enter("serialize")
+            try:
+                if self.instance is not None and not getattr(self, "_errors", None):
+                    self._data = self.to_representation(self.instance)
+                elif hasattr(self, "_validated_data") and not getattr(self, "_errors", None):
+                    self._data = self.to_representation(self.validated_data)
+                else:
+                    self._data = self.get_initial()
+            finally:
+                if trace is not None:
+                    trace.exit()
         return self._data
 
     @property
@@ -574,12 +602,19 @@ class ListSerializer(BaseSerializer):
         assert "commit" not in kwargs, _COMMIT_MESSAGE
         validated_data = [{**attrs, **kwargs} for attrs in self.validated_data]
 
-        if self.instance is not None:
-            self.instance = self.update(self.instance, validated_data)
-            assert self.instance is not None, "`update()` did not return an object instance."
-        else:
-            self.instance = self.create(validated_data)
-            assert self.instance is not None, "`create()` did not return an object instance."
+        trace = _trace.current.get() if _trace.hook is not None else None
+        if trace is not None:
+            trace.enter("perform")
+        try:
+            if self.instance is not None:
+                self.instance = self.update(self.instance, validated_data)
+                assert self.instance is not None, "`update()` did not return an object instance."
+            else:
+                self.instance = self.create(validated_data)
+                assert self.instance is not None, "`create()` did not return an object instance."
+        finally:
+            if trace is not None:
+                trace.exit()
         return self.instance
 
     def is_valid(self, *, raise_exception: bool = False) -> bool:
@@ -589,11 +624,16 @@ class ListSerializer(BaseSerializer):
             "passed when instantiating the serializer instance."
         )
         if not hasattr(self, "_validated_data"):
+            trace = _trace.current.get() if _trace.hook is not None else None
+            if trace is not None:
+                trace.enter("validate")
             try:
                 self._validated_data = self.run_validation(self.initial_data)
             except ValidationError as exc:
                 self._validated_data = []
                 self._errors = exc.detail
+                if trace is not None:
+                    trace.note_invalid(self)
                 if isinstance(self._errors, list) and not _validation_plan.list_errors_as_dict():
                     from .deprecation import RemovedInDRF320Warning
 
@@ -606,6 +646,9 @@ class ListSerializer(BaseSerializer):
                     )
             else:
                 self._errors = []
+            finally:
+                if trace is not None:
+                    trace.exit()
 
         if self._errors and raise_exception:
             raise ValidationError(self.errors)

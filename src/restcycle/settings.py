@@ -23,6 +23,7 @@ DEFAULTS: dict[str, Any] = {
     # Components of the cycle
     "DEFAULT_RENDERER_CLASSES": [
         "restcycle.renderers.JSONRenderer",
+        "restcycle.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": [
         "restcycle.parsers.JSONParser",
@@ -107,6 +108,10 @@ DEFAULTS: dict[str, Any] = {
     },
     # restcycle: the cycle tracer. None means "on when settings.DEBUG".
     "TRACE": None,
+    # restcycle: query planning (docs/query-planning.md): add the select/prefetch a response
+    # reads, and read rows with values() when no field needs a model instance.
+    "AUTO_PREFETCH": True,
+    "PROJECTION": True,
 }
 
 # Settings whose values are dotted import paths (or lists of them).

@@ -124,11 +124,19 @@ class _DefaultSchema:
     """
 
     def __get__(self, instance: Any, owner: Any = None) -> Any:
+        if instance is not None and "schema" in instance.__dict__:
+            return instance.__dict__["schema"]
         try:
             from .schemas import DefaultSchema
         except ImportError:
             return None
         return DefaultSchema().__get__(instance, owner)
+
+    def __set__(self, instance: Any, inspector: Any) -> None:
+        # `view.schema = inspector` (drf-spectacular does it) binds the inspector to that view.
+        instance.__dict__["schema"] = inspector
+        if inspector is not None:
+            inspector.view = instance
 
 
 class _ClassPlan:
@@ -332,6 +340,7 @@ class APIView(View):
     def check_permissions(self, request: Any) -> None:
         for permission in self.get_permissions():
             if not permission.has_permission(request, self):
+                self._denied_by = (permission, "has_permission")  # for the cycle trace
                 self.permission_denied(
                     request,
                     message=getattr(permission, "message", None),
@@ -341,6 +350,7 @@ class APIView(View):
     def check_object_permissions(self, request: Any, obj: Any) -> None:
         for permission in self.get_permissions():
             if not permission.has_object_permission(request, self, obj):
+                self._denied_by = (permission, "has_object_permission")  # for the cycle trace
                 self.permission_denied(
                     request,
                     message=getattr(permission, "message", None),
@@ -352,12 +362,13 @@ class APIView(View):
         throttles = self.get_throttles()
         if not throttles:
             return
-        waits = []
+        refusals = []
         for throttle in throttles:
             if not throttle.allow_request(request, self):
-                waits.append(throttle.wait())
-        if waits:
-            known = [wait for wait in waits if wait is not None]
+                refusals.append((throttle, throttle.wait()))
+        if refusals:
+            self._throttled_by = [throttle for throttle, _wait in refusals]  # for the cycle trace
+            known = [wait for _throttle, wait in refusals if wait is not None]
             self.throttled(request, max(known, default=None))
 
     def determine_version(self, request: Any, *args: Any, **kwargs: Any) -> tuple[Any, Any]:

@@ -1,0 +1,536 @@
+"""The values path: list and retrieve without model instances.
+
+When every readable field of a serializer is a model column, a column reached through
+foreign keys (dotted source, or a nested serializer made only of such fields), or the
+list of a relation's primary keys, the view reads exactly those columns with
+`values_list()`, each pk list with one query per relation, and builds the output with
+generated code that runs the very converters the instance path runs. Anything else takes
+the instance path; `for_list` / `for_queryset` / `retrieve_blocker` say why.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from django.db import connections
+from django.db.models import Model, Prefetch
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.signals import post_init
+
+_PACKAGE = __name__.rpartition(".")[0]
+
+
+class NotProjectable(Exception):
+    """The serializer needs model instances; the message says which field and why."""
+
+
+# (serializer class, model, annotation names) -> Projection or the reason there is none
+_cache: dict[tuple, Any] = {}
+
+
+def clear_cache() -> None:
+    _cache.clear()
+    _class_blockers.clear()
+
+
+class ToMany:
+    """A to-many relation read with one query: its pks, or a nested serializer's columns."""
+
+    __slots__ = ("key", "model", "query_name", "columns", "build")
+
+    def __init__(self, key: str, model: type, query_name: str, columns: list, build: Any):
+        self.key = key
+        self.model = model  # the related model
+        self.query_name = query_name  # lookup from it back to the owner
+        self.columns = columns  # the owner's pk first
+        self.build = build  # rows -> nested dicts, or None for a pk list
+
+
+class Projection:
+    """Columns to read and the generated function turning their rows into output dicts."""
+
+    def __init__(self, columns: list, build: Any, pk_index: int, pk_lists: list):
+        self.columns = columns
+        self._build = build
+        self._pk_index = pk_index
+        self._pk_lists = pk_lists  # [ToMany]: one query each
+        self._sql: dict[tuple, Any] = {}  # (pk list, alias, number of ids) -> SQL or False
+
+    def queryset(self, queryset: Any) -> Any:
+        return queryset.prefetch_related(None).values_list(*self.columns)
+
+    def _related_pks(self, rows: list, alias: str | None) -> list[dict]:
+        """Per to-many relation: {owner pk: [pk, ...] or [nested dict, ...]}."""
+        if not self._pk_lists:
+            return []
+        index = self._pk_index
+        ids = list(dict.fromkeys(row[index] for row in rows))
+        found = []
+        for number, to_many in enumerate(self._pk_lists):
+            by_owner: dict = {}
+            if ids:
+                related_rows = self._related_rows(number, to_many, ids, alias)
+                if to_many.build is None:
+                    items_of = ((owner, pk) for owner, pk in related_rows)
+                else:
+                    related_rows = (
+                        related_rows if isinstance(related_rows, list) else list(related_rows)
+                    )
+                    items_of = zip(
+                        (row[0] for row in related_rows), to_many.build(related_rows), strict=True
+                    )
+                for owner, item in items_of:
+                    items = by_owner.get(owner)
+                    if items is None:
+                        by_owner[owner] = [item]
+                    else:
+                        items.append(item)
+            found.append(by_owner)
+        return found
+
+    def _related_rows(self, number: int, to_many: ToMany, ids: list, alias: Any) -> Any:
+        """Rows (owner pk, columns...) in the related model's order, as a prefetch reads them.
+
+        The SQL is Django's; once compiled for a number of ids it is reused with new ids
+        when the columns need no conversion (plain integer keys).
+        """
+        manager = to_many.model._default_manager
+        if alias is not None:
+            manager = manager.db_manager(alias)
+        alias = manager.db
+        key = (number, alias, len(ids))
+        cached = self._sql.get(key)
+        if cached:
+            sql, params, start = cached
+            params = (*params[:start], *ids, *params[start + len(ids) :])
+            with connections[alias].cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+        queryset = manager.filter(**{f"{to_many.query_name}__in": ids}).values_list(
+            *to_many.columns
+        )
+        if cached is None and len(self._sql) < 256:
+            self._sql[key] = _reusable_sql(queryset, ids)
+        return list(queryset)
+
+    def many(self, rows: Any, alias: str | None = None) -> list:
+        rows = rows if isinstance(rows, list) else list(rows)
+        return self._build(rows, *self._related_pks(rows, alias))
+
+    def one(self, row: tuple, alias: str | None = None) -> dict:
+        return self.many([row], alias)[0]
+
+    def bind(self, alias: str) -> _BoundProjection:
+        """This projection for one request reading from database `alias`."""
+        return _BoundProjection(self, alias)
+
+    def summary(self) -> dict:
+        return {
+            "columns": list(self.columns),
+            "pk_lists": [m.key for m in self._pk_lists if m.build is None],
+            "nested_lists": [m.key for m in self._pk_lists if m.build is not None],
+        }
+
+
+def _reusable_sql(queryset: Any, ids: list) -> Any:
+    """(sql, params, where the ids start) when the ids can be swapped for others, else False."""
+    try:
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        sql, params = compiler.as_sql()
+        if compiler.get_converters([column for column, _, _ in compiler.select]):
+            return False
+    except Exception:
+        return False
+    params = tuple(params)
+    width = len(ids)
+
+    def ids_at(start: int) -> bool:
+        window = params[start : start + width]
+        return all(type(a) is type(b) and a == b for a, b in zip(window, ids, strict=True))
+
+    starts = [i for i in range(len(params) - width + 1) if ids_at(i)]
+    return (sql, params, starts[0]) if len(starts) == 1 else False
+
+
+class _BoundProjection:
+    """A projection and the database of the request's queryset (projections are shared)."""
+
+    __slots__ = ("projection", "alias")
+
+    def __init__(self, projection: Projection, alias: str):
+        self.projection, self.alias = projection, alias
+
+    def many(self, rows: Any) -> list:
+        return self.projection.many(rows, self.alias)
+
+    def one(self, row: tuple) -> dict:
+        return self.projection.one(row, self.alias)
+
+
+# --- compiling ---------------------------------------------------------------------------
+
+
+class _Compiler:
+    def __init__(self, model: type, annotations: tuple):
+        self.model = model
+        self.annotations = set(annotations)
+        self.columns: list[str] = []
+        self.slots: list = []
+        self.pk_lists: list = []
+
+    def column(self, path: str) -> str:
+        if path not in self.columns:
+            self.columns.append(path)
+        return f"r[{self.columns.index(path)}]"
+
+    def slot(self, value: Any) -> str:
+        self.slots.append(value)
+        return f"_s{len(self.slots) - 1}"
+
+    def serializer(self, plan: Any, model: type, prefix: str, depth: int) -> str:
+        if depth > 5:
+            raise NotProjectable("serializers nested more than five deep")
+        _check_model(model)
+        parts = [f"{e.key!r}: {self.entry(e, model, prefix, depth)}" for e in plan.entries]
+        return "{" + ", ".join(parts) + "}"
+
+    def entry(self, entry: Any, model: type, prefix: str, depth: int) -> str:
+        from . import _plans
+
+        key, kind, attrs = entry.key, entry.kind, entry.source_attrs
+        name = type(entry.field).__name__
+        if kind == "method":
+            raise NotProjectable(f"'{key}' is a SerializerMethodField (it reads the instance)")
+        if kind == "generic" or not entry.context_free:
+            raise NotProjectable(f"'{key}' ({name}) needs the model instance or the request")
+        if not attrs:
+            if kind != "nested":
+                raise NotProjectable(f"'{key}' has source='*' (it reads the instance)")
+            return self.serializer(entry.nested.plan, model, prefix, depth + 1)
+        if kind == "nested_many":
+            return self.nested_list(entry, model, prefix, depth)
+        if kind == "many_related":
+            return self.pk_list(entry, model, prefix)
+        if kind == "fk_pk":
+            if len(attrs) != 1 or _forward(model, attrs[0]) is None:
+                raise NotProjectable(f"'{key}' ({name}) does not read a foreign key column")
+            return self.column(_join(prefix, attrs[0]))
+        if kind == "nested":
+            if (
+                type(entry.field)._readable_fields
+                is not _plans._ref["serializer_base"]._readable_fields
+            ):
+                raise NotProjectable(f"'{key}' overrides _readable_fields")
+            related, path = self.through_foreign_keys(key, model, attrs[:-1], prefix)
+            relation = _single_relation(related, attrs[-1])
+            if relation is None:
+                raise NotProjectable(f"'{key}' nests a relation that is not a single object")
+            path = _join(path, attrs[-1])
+            inner = self.serializer(entry.nested.plan, relation[1], path, depth + 1)
+            # No related row (a null key, a missing reverse one-to-one) gives None.
+            present = path if relation[0] == "forward" else _join(path, "pk")
+            return f"(None if {self.column(present)} is None else {inner})"
+        if kind != "value":
+            raise NotProjectable(f"'{key}' ({name}) needs the model instance")
+        value = self.column(self.column_path(entry, model, prefix))
+        converter = self.slot(entry.converter)
+        if entry.identity:
+            identity = self.slot(entry.identity)
+            return (
+                f"(_v if ((_v := {value}).__class__ in {identity} or _v is None) "
+                f"else {converter}(_v))"
+            )
+        return f"(None if (_v := {value}) is None else {converter}(_v))"
+
+    def through_foreign_keys(self, key: str, model: type, attrs: list, prefix: str) -> tuple:
+        for attr in attrs:
+            relation = _forward(model, attr)
+            if relation is None:
+                raise NotProjectable(f"'{key}' reads through '{attr}', which is not a foreign key")
+            if relation[3]:
+                raise NotProjectable(f"'{key}' reads through the nullable relation '{attr}'")
+            model, prefix = relation[1], _join(prefix, attr)
+        return model, prefix
+
+    def column_path(self, entry: Any, model: type, prefix: str) -> str:
+        from ._plans import _is_overridden_on_class
+
+        key, attrs = entry.key, entry.source_attrs
+        related, path = self.through_foreign_keys(key, model, attrs[:-1], prefix)
+        last = attrs[-1]
+        if last == "pk":
+            return _join(path, "pk")
+        if not path and last in self.annotations:
+            return last
+        _check_model(related)
+        concrete = related._meta.concrete_fields
+        model_field = {f.name: f for f in concrete}.get(last)
+        if model_field is None and not _is_overridden_on_class(related, last):
+            # A foreign key's own column by its attname (`author_id`): the raw value.
+            key_field = {f.attname: f for f in concrete if f.is_relation}.get(last)
+            if key_field is not None:
+                return _join(path, last)
+        if model_field is None:
+            raise NotProjectable(
+                f"'{key}' reads '{last}', which is not a column (a property or method needs "
+                "the instance)"
+            )
+        if model_field.is_relation:
+            raise NotProjectable(f"'{key}' outputs the related object '{last}' itself")
+        if model_field.descriptor_class is not DeferredAttribute or _is_overridden_on_class(
+            related, last
+        ):
+            raise NotProjectable(f"'{key}' reads '{last}' through a descriptor (e.g. a file)")
+        return _join(path, last)
+
+    def pk_list(self, entry: Any, model: type, prefix: str) -> str:
+        key, attrs = entry.key, entry.source_attrs
+        if prefix:
+            raise NotProjectable(f"'{key}' is a pk list inside a nested serializer")
+        if entry.converter != "pk" or len(attrs) != 1:
+            raise NotProjectable(f"'{key}' ({type(entry.field).__name__}) needs related objects")
+        back = _query_name_back(model, attrs[0])
+        if back is None:
+            raise NotProjectable(f"'{key}' is not a to-many relation of {model.__name__}")
+        related_model, query_name = back
+        self.pk_lists.append(ToMany(key, related_model, query_name, [query_name, "pk"], None))
+        return f"(_m{len(self.pk_lists) - 1}.get({self.column('pk')}) or [])"
+
+    def nested_list(self, entry: Any, model: type, prefix: str, depth: int) -> str:
+        key, attrs = entry.key, entry.source_attrs
+        if prefix:
+            raise NotProjectable(f"'{key}' is a nested many=True serializer inside another")
+        back = _query_name_back(model, attrs[0]) if len(attrs) == 1 else None
+        if back is None:
+            raise NotProjectable(f"'{key}' is not a to-many relation of {model.__name__}")
+        related_model, query_name = back
+        child = _Compiler(related_model, ())
+        child.columns.append(query_name)  # column 0: the owner, to group the rows by
+        body = child.serializer(entry.nested.plan, related_model, "", depth + 1)
+        if child.pk_lists:
+            raise NotProjectable(f"'{key}' nests a to-many relation of its own")
+        build = _builder(body, child.slots, 0, f"{key} items")
+        self.pk_lists.append(ToMany(key, related_model, query_name, child.columns, build))
+        return f"(_m{len(self.pk_lists) - 1}.get({self.column('pk')}) or [])"
+
+
+def _check_model(model: type) -> None:
+    """Instances of `model` hold exactly its column values (nothing rewrites them on load)."""
+    if model.__init__ is not Model.__init__ or model.from_db.__func__ is not Model.from_db.__func__:
+        raise NotProjectable(f"{model.__name__} overrides __init__() or from_db()")
+    if post_init.has_listeners(model):
+        raise NotProjectable(f"{model.__name__} has post_init receivers")
+
+
+def _join(prefix: str, name: str) -> str:
+    return f"{prefix}__{name}" if prefix else name
+
+
+def _forward(model: type, attr: str) -> Any:
+    from ._query_plan import model_relations
+
+    relation = model_relations(model).get(attr)
+    return relation if relation is not None and relation[0] == "forward" else None
+
+
+def _single_relation(model: type, attr: str) -> Any:
+    """A forward foreign key / one-to-one, or a reverse one-to-one, of `model` named `attr`."""
+    from ._query_plan import model_relations
+
+    relation = model_relations(model).get(attr)
+    return relation if relation is not None and relation[0] != "many" else None
+
+
+def _query_name_back(model: type, attr: str) -> tuple | None:
+    """(related model, lookup from it back to `model`) for a to-many attribute."""
+    for field in model._meta.get_fields():
+        if field.many_to_many and not field.auto_created and field.name == attr:
+            return field.related_model, field.related_query_name()
+        reverse = field.auto_created and not field.concrete
+        to_many = field.one_to_many or field.many_to_many
+        if reverse and to_many and field.get_accessor_name() == attr:
+            return field.related_model, field.field.name
+    return None
+
+
+# serializer class -> why it cannot be projected ("" when it can)
+_class_blockers: dict[type, str] = {}
+
+
+def _serializer_class_blocker(serializer_class: Any) -> str | None:
+    try:
+        reason = _class_blockers.get(serializer_class)
+    except TypeError:  # unhashable: not a class
+        reason = None
+    if reason is None:
+        reason = _find_serializer_class_blocker(serializer_class) or ""
+        if isinstance(serializer_class, type):
+            _class_blockers[serializer_class] = reason
+    return reason or None
+
+
+def _find_serializer_class_blocker(serializer_class: Any) -> str | None:
+    from . import _plans, serializers
+
+    base = serializers.BaseSerializer
+    if not (
+        isinstance(serializer_class, type) and issubclass(serializer_class, serializers.Serializer)
+    ):
+        return "the serializer is not a Serializer subclass"
+    name = serializer_class.__name__
+    for attr, reference in (
+        ("to_representation", serializers.Serializer),
+        ("__init__", base),
+        ("many_init", base),
+        ("data", serializers.Serializer),
+    ):
+        if inspect.getattr_static(serializer_class, attr) is not reference.__dict__[attr]:
+            return f"{name} overrides {attr}"
+    meta = getattr(serializer_class, "Meta", None)
+    if getattr(meta, "list_serializer_class", serializers.ListSerializer) is not (
+        serializers.ListSerializer
+    ):
+        return f"{name} has a custom list_serializer_class"
+    if not _plans._class_plan(serializer_class):
+        return _why_no_class_plan(serializer_class)
+    return None
+
+
+def _why_no_class_plan(serializer_class: type) -> str:
+    from . import _plans
+    from ._query_plan import prototype, readable_fields
+
+    name = serializer_class.__name__
+    proto = prototype(serializer_class)
+    if proto is not None:
+        for field in readable_fields(proto):
+            if isinstance(field, _plans._ref["base_serializer"]):
+                continue
+            if not _plans._is_context_free(field):
+                return (
+                    f"'{field.field_name}' ({type(field).__name__}) is a custom field or reads "
+                    "the request"
+                )
+    return f"{name}'s fields vary per instance (get_fields(), fields or __init__ overridden)"
+
+
+def _builder(body: str, slot_values: list, map_count: int, name: str) -> Any:
+    """Compile `rows -> [body for r in rows]`; slots are bound, to-many maps passed per call."""
+    slots = [f"_s{i}" for i in range(len(slot_values))]
+    maps = [f"_m{i}" for i in range(map_count)]
+    source = (
+        f"def _factory({', '.join(['_unused', *slots])}):\n"
+        f"    def build({', '.join(['rows', *maps])}):\n"
+        f"        return [{body} for r in rows]\n"
+        f"    return build\n"
+    )
+    namespace: dict = {}
+    exec(compile(source, f"<restcycle projection {name}>", "exec"), namespace)
+    return namespace["_factory"](None, *slot_values)
+
+
+def compile_projection(serializer_class: type, queryset: Any) -> tuple[Any, str | None]:
+    """(Projection, None), or (None, why not) for this serializer class on this queryset."""
+    from . import _plans
+
+    model = queryset.model
+    annotations = tuple(sorted(queryset.query.annotations))
+    key = (serializer_class, model, annotations)
+    cached = _cache.get(key)
+    if cached is not None:
+        return cached
+    compiler = _Compiler(model, annotations)
+    try:
+        body = compiler.serializer(_plans._class_plan(serializer_class), model, "", 0)
+        # With distinct(), rows that differ only in unread columns must stay apart.
+        compiler.column("pk")
+    except NotProjectable as exc:
+        result = (None, str(exc))
+    else:
+        pk_index = compiler.columns.index("pk") if compiler.pk_lists else 0
+        build = _builder(body, compiler.slots, len(compiler.pk_lists), serializer_class.__name__)
+        result = (Projection(compiler.columns, build, pk_index, compiler.pk_lists), None)
+    _cache[key] = result
+    return result
+
+
+# --- when the view allows it -------------------------------------------------------------
+
+
+def _view_blocker(view: Any) -> str | None:
+    from . import generics
+    from ._query_plan import _switched_off
+
+    reason = _switched_off(view, "PROJECTION", "projection")
+    if reason:
+        return reason
+    if type(view).get_serializer is not generics.GenericAPIView.get_serializer:
+        return "the view overrides get_serializer()"
+    renderer = getattr(getattr(view, "request", None), "accepted_renderer", None)
+    # The browsable API and admin renderers (any renderer building forms) need instances.
+    if getattr(renderer, "format", None) == "api" or hasattr(renderer, "get_rendered_html_form"):
+        return "the browsable API renders forms from the instance"
+    try:
+        serializer_class = view.get_serializer_class()
+    except Exception:
+        return "get_serializer_class() failed"
+    return _serializer_class_blocker(serializer_class)
+
+
+def _queryset_blocker(queryset: Any) -> str | None:
+    from ._query_plan import unplannable
+
+    reason = unplannable(queryset)
+    if reason:
+        return reason
+    if queryset.query.extra:
+        return "the queryset uses extra()"
+    for lookup in queryset._prefetch_related_lookups:
+        if isinstance(lookup, Prefetch) and (lookup.queryset is not None or lookup.to_attr):
+            return "the queryset has a Prefetch with its own queryset or to_attr"
+    return None
+
+
+def for_queryset(view: Any, queryset: Any, view_checked: bool = False) -> tuple[Any, str | None]:
+    """(Projection, None) when this view's output can be built from `queryset`'s columns."""
+    reason = (None if view_checked else _view_blocker(view)) or _queryset_blocker(queryset)
+    if reason:
+        return None, reason
+    return compile_projection(view.get_serializer_class(), queryset)
+
+
+def for_list(view: Any, queryset: Any) -> tuple[Any, str | None]:
+    """`for_queryset`, plus the paginator must page a values() queryset as it pages objects."""
+    from . import generics, pagination
+
+    if type(view).paginate_queryset is not generics.GenericAPIView.paginate_queryset:
+        return None, "the view overrides paginate_queryset()"
+    paginator = view.paginator
+    if paginator is not None:
+        paging = type(paginator).paginate_queryset
+        known = (
+            pagination.PageNumberPagination.paginate_queryset,
+            pagination.LimitOffsetPagination.paginate_queryset,
+        )
+        if paging not in known:
+            return None, f"{type(paginator).__name__} reads model instances"
+    return for_queryset(view, queryset)
+
+
+def retrieve_blocker(view: Any) -> str | None:
+    """Why retrieve must fetch an instance (get_object or object permissions), or None."""
+    from . import generics, permissions, views
+
+    if type(view).get_object is not generics.GenericAPIView.get_object:
+        return "the view overrides get_object()"
+    if type(view).check_object_permissions is not views.APIView.check_object_permissions:
+        return "the view overrides check_object_permissions()"
+    reason = _view_blocker(view)
+    if reason:
+        return reason
+    base = permissions.BasePermission.has_object_permission
+    for permission in view.get_permissions():
+        if getattr(type(permission), "has_object_permission", base) is not base:
+            return f"{type(permission).__name__} checks object permissions on the instance"
+    return None

@@ -1,0 +1,441 @@
+"""Query planning for generic views: read what the response needs, no more, no less.
+
+Two optimisations, both decided from the serializer's readable fields (per class, once):
+
+- automatic prefetching: the `select_related` / `prefetch_related` lookups a response
+  reads (nested serializers, related fields, dotted sources, `many=True` relations) are
+  added to the view's queryset just before it is evaluated, leaving what the user set alone;
+- projection: when no field needs a model instance, list and retrieve read the columns
+  with `values_list()` and build the output without instances (see `_projection`).
+
+Either is skipped, with a reason `describe(view)` reports, whenever it could change meaning.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch
+from django.db.models.query import ModelIterable, QuerySet
+
+from .settings import api_settings, on_reload
+
+_SAFE_METHODS = ("GET", "HEAD")
+
+# --- model relations ---------------------------------------------------------------------
+
+# model -> {attribute: (kind, related model, lookup, nullable)}; kind is "forward" (FK or
+# one-to-one on this model), "reverse_one" (the other side of a one-to-one) or "many".
+_relations: dict[type, dict] = {}
+
+
+def model_relations(model: type) -> dict[str, tuple[str, type, str, bool]]:
+    """The relations an attribute of `model` can follow, by attribute name."""
+    found = _relations.get(model)
+    if found is not None:
+        return found
+    from ._plans import _is_overridden_on_class
+
+    found = {}
+    for field in model._meta.get_fields():
+        if not field.is_relation or field.related_model is None:
+            continue
+        if field.auto_created and not field.concrete:
+            accessor = field.get_accessor_name()
+            if not accessor:
+                continue
+            if field.one_to_one:
+                # select_related names the reverse side by its query name; both must agree.
+                if field.field.related_query_name() == accessor:
+                    found[accessor] = ("reverse_one", field.related_model, accessor, True)
+            else:
+                found[accessor] = ("many", field.related_model, accessor, True)
+        elif field.many_to_many:
+            found[field.name] = ("many", field.related_model, field.name, True)
+        elif field.concrete and (field.many_to_one or field.one_to_one):
+            found[field.name] = ("forward", field.related_model, field.name, bool(field.null))
+    found = {name: rel for name, rel in found.items() if not _is_overridden_on_class(model, name)}
+    _relations[model] = found
+    return found
+
+
+# --- what a serializer reads -------------------------------------------------------------
+
+
+class Reads:
+    """The relation paths a representation follows: joined in SQL, or prefetched.
+
+    Single relations under a to-many one (a review's user) are joined inside that
+    relation's prefetch query rather than prefetched one query each.
+    """
+
+    __slots__ = ("select", "many", "joins_under")
+
+    def __init__(self) -> None:
+        self.select: set[str] = set()
+        self.many: dict[str, type] = {}  # to-many path -> its model
+        self.joins_under: dict[str, set[str]] = {}  # to-many path -> joins relative to it
+
+    def lookups(self) -> tuple[list[str], list[tuple]]:
+        """(select_related lookups, [(to-many path, model, joins under it)]), minimal."""
+        prefetch = []
+        for path in sorted(self.many):
+            joins = _deepest(self.joins_under.get(path, set()))
+            deeper = any(other.startswith(path + "__") for other in self.many)
+            if joins or not deeper:
+                prefetch.append((path, self.many[path], tuple(joins)))
+        return _deepest(self.select), prefetch
+
+
+def _deepest(paths: set[str]) -> list[str]:
+    return sorted(p for p in paths if not any(q.startswith(p + "__") for q in paths))
+
+
+def _follow(model: Any, attrs: list, prefix: str, many_root: Any, reads: Reads) -> tuple:
+    """Walk `attrs` through model relations, recording each step; stops at a non-relation.
+
+    `many_root` is the path of the last to-many step so far (None: still on the row).
+    """
+    for attr in attrs:
+        relation = model_relations(model).get(attr) if model is not None else None
+        if relation is None:
+            return None, prefix, many_root
+        kind, related, lookup, _nullable = relation
+        path = f"{prefix}__{lookup}" if prefix else lookup
+        if kind == "many":
+            many_root = path
+            reads.many[path] = related
+        elif many_root is not None:
+            reads.joins_under.setdefault(many_root, set()).add(path[len(many_root) + 2 :])
+        else:
+            reads.select.add(path)
+        model, prefix = related, path
+    return model, prefix, many_root
+
+
+def readable_fields(serializer: Any) -> list:
+    return [field for field in serializer.fields.values() if not field.write_only]
+
+
+def collect_reads(
+    fields: list, model: Any, reads: Reads, prefix: str = "", many_root: Any = None, depth: int = 0
+) -> None:
+    """Record into `reads` the relations these (bound, readable) fields follow on `model`."""
+    from . import relations, serializers
+
+    if depth > 10:  # a serializer nesting itself through a relation: stop somewhere sane
+        return
+    for field in fields:
+        attrs = list(getattr(field, "source_attrs", None) or [])
+        if isinstance(field, serializers.ListSerializer):
+            end, path, many = _follow(model, attrs, prefix, many_root, reads)
+            if end is not None and attrs and isinstance(field.child, serializers.BaseSerializer):
+                child_fields = _safe_fields(field.child)
+                collect_reads(child_fields, end, reads, path, many, depth + 1)
+        elif isinstance(field, serializers.BaseSerializer):
+            end, path, many = _follow(model, attrs, prefix, many_root, reads)
+            if end is not None:
+                collect_reads(_safe_fields(field), end, reads, path, many, depth + 1)
+        elif isinstance(field, relations.RelatedField) and attrs and _pk_only(field):
+            # The key is a column of the row holding the foreign key: no join for the last step.
+            end, path, many = _follow(model, attrs[:-1], prefix, many_root, reads)
+            last = model_relations(end).get(attrs[-1]) if end is not None else None
+            if last is not None and last[0] != "forward":
+                _follow(end, attrs[-1:], path, many, reads)
+        else:
+            _follow(model, attrs, prefix, many_root, reads)
+
+
+def _pk_only(field: Any) -> bool:
+    try:
+        return bool(field.use_pk_only_optimization())
+    except Exception:
+        return False
+
+
+def _safe_fields(serializer: Any) -> list:
+    try:
+        return readable_fields(serializer)
+    except Exception:
+        return []
+
+
+# (serializer class, model) -> (select lookups, prefetch lookups), for prototype-built classes
+_reads_cache: dict[tuple, tuple] = {}
+_prototypes: dict[type, Any] = {}
+
+
+@on_reload
+def _clear_caches() -> None:
+    _reads_cache.clear()
+    _prototypes.clear()
+    from . import _projection
+
+    _projection.clear_cache()
+
+
+def prototype(serializer_class: type) -> Any:
+    """A serializer of the class holding its class-level fields, or None (fields vary)."""
+    from . import _plans
+
+    if serializer_class in _prototypes:
+        return _prototypes[serializer_class]
+    proto = None
+    try:
+        if _plans._class_plan_allowed(serializer_class):
+            proto = _plans._prototype(serializer_class)
+    except Exception:
+        proto = None
+    _prototypes[serializer_class] = proto
+    return proto
+
+
+def serializer_reads(view: Any, serializer_class: type, model: type) -> tuple[list, list]:
+    """(select_related, prefetch_related) lookups the serializer's output follows on `model`."""
+    key = (serializer_class, model)
+    cached = _reads_cache.get(key)
+    if cached is not None:
+        return cached
+    proto = prototype(serializer_class)
+    serializer = proto
+    if serializer is None:
+        # Fields depend on the instance (get_fields, __init__): look at this request's.
+        try:
+            serializer = serializer_class(context=view.get_serializer_context())
+        except Exception:
+            return [], []
+    reads = Reads()
+    collect_reads(_safe_fields(serializer), model, reads)
+    result = reads.lookups()
+    if proto is not None:
+        _reads_cache[key] = result
+    return result
+
+
+# --- applying lookups to a queryset ------------------------------------------------------
+
+
+def unplannable(queryset: Any) -> str | None:
+    """Why this queryset must be left as it is, or None when lookups may be added."""
+    if not isinstance(queryset, QuerySet):
+        return f"the queryset is a {type(queryset).__name__}, not a model QuerySet"
+    if queryset._result_cache is not None:
+        return "the queryset was already evaluated"
+    query = queryset.query
+    if query.is_sliced:
+        return "the queryset is sliced"
+    if queryset._iterable_class is not ModelIterable:
+        return "the queryset returns values(), not model instances"
+    if query.combinator:
+        return f"the queryset is a {query.combinator}() of querysets"
+    if query.deferred_loading[0]:
+        return "the queryset uses only()/defer()"
+    return None
+
+
+def _select_covered(path: str, tree: Any) -> bool:
+    if tree is True:
+        return True
+    node = tree or {}
+    for part in path.split("__"):
+        if part not in node:
+            return False
+        node = node[part]
+    return True
+
+
+def _prefetch_covered(path: str, existing: tuple) -> bool:
+    """A user lookup already reaches `path` (a Prefetch on it or beyond must not be doubled)."""
+    for lookup in existing:
+        if isinstance(lookup, Prefetch):
+            names = {lookup.prefetch_to, lookup.prefetch_through}
+        else:
+            names = {lookup}
+        for name in names:
+            if name == path or name.startswith(path + "__"):
+                return True
+    return False
+
+
+def add_lookups(queryset: QuerySet, select: list, prefetch: list) -> tuple[QuerySet, list, list]:
+    """(queryset with the missing lookups, select lookups added, prefetch lookups added).
+
+    Prefetch lookups are reported as text: `"tags"`, or the `Prefetch(...)` added.
+    """
+    user_select = queryset.query.select_related
+    add_select = [p for p in select if not _select_covered(p, user_select)]
+    existing = tuple(queryset._prefetch_related_lookups)
+    add_prefetch: list = []
+    shown: list[str] = []
+    for path, model, joins in prefetch:
+        if _prefetch_covered(path, existing):
+            # The user reaches this relation already: joins under it become plain lookups.
+            for join in joins:
+                full = f"{path}__{join}"
+                if not _prefetch_covered(full, existing):
+                    add_prefetch.append(full)
+                    shown.append(full)
+        elif joins:
+            related = model._default_manager.select_related(*joins)
+            add_prefetch.append(Prefetch(path, queryset=related))
+            selects = ", ".join(repr(j) for j in joins)
+            shown.append(
+                f"Prefetch({path!r}, queryset={model.__name__}.objects.select_related({selects}))"
+            )
+        else:
+            add_prefetch.append(path)
+            shown.append(path)
+    if add_select:
+        queryset = queryset.select_related(*add_select)
+    if add_prefetch:
+        queryset = queryset.prefetch_related(*add_prefetch)
+    return queryset, add_select, shown
+
+
+# --- the view side -----------------------------------------------------------------------
+
+
+def _switched_off(view: Any, setting: str, attribute: str) -> str | None:
+    if getattr(view, attribute, True) is False:
+        return f"the view sets {attribute} = False"
+    if not getattr(api_settings, setting):
+        return f"REST_FRAMEWORK['{setting}'] is False"
+    return None
+
+
+def _serializer_class(view: Any) -> Any:
+    try:
+        return view.get_serializer_class()
+    except Exception:
+        return None
+
+
+def _record(view: Any, key: str, value: dict) -> None:
+    """Keep the decision on the view, for the tracer and for tests."""
+    plan = view.__dict__.setdefault("_query_plan_report", {})
+    plan[key] = value
+
+
+def _planned(view: Any, queryset: Any) -> tuple[Any, dict]:
+    """(queryset with the lookups added, what was added or why nothing was)."""
+    reason = _switched_off(view, "AUTO_PREFETCH", "auto_prefetch") or unplannable(queryset)
+    serializer_class = None if reason else _serializer_class(view)
+    if reason is None and serializer_class is None:
+        reason = "no serializer class"
+    if reason is not None:
+        return queryset, {"applied": False, "reason": reason}
+    select, prefetches = serializer_reads(view, serializer_class, queryset.model)
+    queryset, added_select, added_prefetch = add_lookups(queryset, select, prefetches)
+    return queryset, {
+        "applied": True,
+        "reason": None,
+        "select_related": added_select,
+        "prefetch_related": added_prefetch,
+    }
+
+
+def prefetch(view: Any, queryset: Any) -> Any:
+    """The queryset with the select/prefetch lookups the view's serializer reads added."""
+    queryset, info = _planned(view, queryset)
+    _record(view, "prefetch", info)
+    return queryset
+
+
+def _object_action(view: Any) -> bool:
+    """get_object() for a read of the view's own serializer (not an extra action's)."""
+    request = getattr(view, "request", None)
+    if getattr(request, "method", None) not in _SAFE_METHODS:
+        return False
+    return getattr(view, "action", None) in (None, "retrieve")
+
+
+def prefetch_object(view: Any, queryset: Any) -> Any:
+    """`prefetch` for get_object(): only when the object is read for the view's serializer."""
+    if not _object_action(view):
+        return queryset
+    return prefetch(view, queryset)
+
+
+def plan_list(view: Any, queryset: Any) -> tuple[Any, Any]:
+    """(queryset to paginate and evaluate, projection or None) for ListModelMixin.list."""
+    from . import _projection
+
+    projection, reason = _projection.for_list(view, queryset)
+    if projection is not None:
+        _record(view, "projection", {"path": "values", "reason": None})
+        _record(view, "prefetch", {"applied": False, "reason": "the values path reads no objects"})
+        return projection.queryset(queryset), projection.bind(queryset.db)
+    _record(view, "projection", {"path": "instance", "reason": reason})
+    return prefetch(view, queryset), None
+
+
+def _set_projected_data(serializer: Any, build: Any, rows: Any) -> None:
+    """`serializer.data` built from rows, timed as the tracer's "serialize" stage."""
+    from . import _trace
+
+    trace = _trace.current.get() if _trace.hook is not None else None
+    if trace is not None:
+        trace.enter("serialize")
+    try:
+        serializer._data = build(rows)
+    finally:
+        if trace is not None:
+            trace.exit()
+
+
+def serialized_list(view: Any, objects: Any, projection: Any) -> Any:
+    """`view.get_serializer(objects, many=True)`, its data built by the projection if any."""
+    serializer = view.get_serializer(objects, many=True)
+    if projection is not None:
+        _set_projected_data(serializer, projection.many, objects)
+    return serializer
+
+
+def serialized_object(view: Any) -> Any:
+    """The serializer RetrieveModelMixin.retrieve responds with, on the path that fits."""
+    from . import _projection
+
+    reason = _projection.retrieve_blocker(view)
+    if reason is not None:
+        _record(view, "projection", {"path": "instance", "reason": reason})
+        return view.get_serializer(view.get_object())
+    # get_object() is GenericAPIView's: its steps are run here, on whichever path fits.
+    queryset = view.filter_queryset(view.get_queryset())
+    projection, reason = _projection.for_queryset(view, queryset, view_checked=True)
+    if projection is None:
+        _record(view, "projection", {"path": "instance", "reason": reason})
+        return view.get_serializer(view._lookup_object(prefetch_object(view, queryset)))
+    _record(view, "projection", {"path": "values", "reason": None})
+    row = view._lookup_object(projection.queryset(queryset), check_permissions=False)
+    serializer = view.get_serializer(row)
+    _set_projected_data(serializer, projection.bind(queryset.db).one, row)
+    return serializer
+
+
+def describe(view: Any, action: str = "list") -> dict[str, Any]:
+    """What list (or retrieve) on this view would do with its queryset, and why.
+
+    For `manage.py explain` and the tracer: it calls `get_queryset()` but evaluates nothing.
+    """
+    from . import _projection
+
+    info: dict[str, Any] = {"action": action}
+    try:
+        queryset = view.filter_queryset(view.get_queryset())
+    except Exception as exc:
+        info["error"] = f"get_queryset()/filter_queryset() raised {type(exc).__name__}: {exc}"
+        return info
+    if action == "retrieve":
+        blocker = _projection.retrieve_blocker(view)
+        projection, reason = (
+            (None, blocker) if blocker else _projection.for_queryset(view, queryset)
+        )
+    else:
+        projection, reason = _projection.for_list(view, queryset)
+    if projection is not None:
+        info["projection"] = {"path": "values", "reason": None, **projection.summary()}
+        info["prefetch"] = {"applied": False, "reason": "the values path reads no objects"}
+        return info
+    info["projection"] = {"path": "instance", "reason": reason}
+    info["prefetch"] = _planned(view, queryset)[1]
+    return info
