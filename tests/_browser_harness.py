@@ -174,14 +174,18 @@ def log_in(driver, base: str, next_path: str = "/api/books/") -> None:
 
 
 def screenshot(path: str) -> None:
-    """Save the logged-in books list page as a PNG at `path`."""
+    """Save the books list page (logged in, searched down to one book) as a PNG at `path`.
+
+    The search keeps the page short enough to show the POST form below the data.
+    """
     missing = missing_browser()
     if missing:
         raise SystemExit(f"cannot take the screenshot: {missing}")
     with serve_example() as (base, _token), chromium() as driver:
         log_in(driver, base)
-        driver.get(f"{base}/api/books/")
-        driver.set_window_size(1280, 1500)
+        driver.get(f"{base}/api/books/?search=earthsea")
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+        driver.set_window_size(1280, min(height + 140, 2400))
         driver.save_screenshot(path)
     print(f"wrote {path}")
 

@@ -9,7 +9,7 @@ from django.db import connection
 def pytest_configure(config):
     config.addinivalue_line(
         "markers",
-        "sqlite_only: runs only in the first (SQLite) pass: it brings its own servers and databases",
+        "sqlite_only: runs only in the first (SQLite) pass; it brings its own servers and data",
     )
     config.addinivalue_line("markers", "postgres: needs PostgreSQL (DATABASE_URL)")
     config.addinivalue_line("markers", "redis: needs Redis (REDIS_URL)")

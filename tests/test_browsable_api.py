@@ -323,6 +323,9 @@ def test_login_page_logs_in_and_returns_to_next(alice):
     assert response.status_code == 200
     assert '<form action="/api-auth/login/" method="post" id="login-form">' in html
     assert 'name="csrfmiddlewaretoken"' in html
+    # Labels come from Django's form, tied to their inputs, as templates overriding it expect.
+    assert '<label for="id_username">Username:</label>' in html
+    assert '<label for="id_password">Password:</label>' in html
     response = client.post(
         "/api-auth/login/", {"username": "alice", "password": "pw", "next": "/api/notes/"}
     )

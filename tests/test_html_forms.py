@@ -37,6 +37,7 @@ class EveryFieldSerializer(serializers.Serializer):
     agreed = serializers.BooleanField()
     colour = serializers.ChoiceField(choices=[("r", "Red"), ("g", "Green")], allow_blank=True)
     sizes = serializers.MultipleChoiceField(choices=[("s", "Small"), ("l", "Large")])
+    shape = serializers.ChoiceField(choices=[("o", "Round"), ("q", "Square")])
     flavour = serializers.ChoiceField(
         choices=[("a", "Apple"), ("b", "Berry")], style={"base_template": "radio.html"}
     )
@@ -127,6 +128,14 @@ def test_choice_fields_render_as_selects_with_blank_option_when_allowed(every_fo
     assert '<select class="form-control" name="colour"><option value="" selected>' in every_form
     assert '<option value="g">Green</option>' in every_form
     assert '<select multiple class="form-control" name="sizes">' in every_form
+
+
+def test_required_select_without_a_value_makes_the_user_choose(every_form):
+    # No option is silently preselected: submitting unchanged says "required".
+    assert (
+        '<select class="form-control" name="shape">'
+        '<option value="" selected disabled>---------</option>'
+    ) in every_form
 
 
 def test_base_template_style_gives_radios_checkboxes_and_textarea(every_form):
@@ -227,3 +236,29 @@ def test_datetime_local_value_has_no_zone_and_millisecond_precision():
     serializer = Meeting({"at": moment})
     html = HTMLFormRenderer().render(serializer.data)
     assert 'type="datetime-local" value="2030-01-02T03:04:05.678"' in html
+
+
+def test_hidden_input_type_renders_only_the_input():
+    class Tracking(serializers.Serializer):
+        ref = serializers.CharField(style={"input_type": "hidden"})
+
+    html = HTMLFormRenderer().render(Tracking({"ref": "<r>"}).data)
+    assert html.strip() == '<input name="ref" type="hidden" value="&lt;r&gt;">'
+
+
+def test_list_item_and_nested_errors_are_listed_by_position(admin_user):
+    client = Client()
+    client.force_login(admin_user)
+    response = client.post(
+        "/every/",
+        data='{"tags": ["ok", ["not", "a", "string"]], "address": "nowhere"}',
+        content_type="application/json",
+        HTTP_ACCEPT="text/html",
+    )
+    form = post_form_of(response.content.decode())
+    assert response.status_code == 400
+    assert '<span class="help-block">1: Not a valid string.</span>' in form
+    assert (
+        '<span class="help-block has-error">Invalid data. Expected a dictionary, but got str.'
+        "</span>"
+    ) in form

@@ -48,12 +48,29 @@ class TitleRulesSerializer(serializers.ModelSerializer):
         title.error_messages["blank"] = "A title, please."
 
 
+class AuthorPairSerializer(serializers.ModelSerializer):
+    """Declares a uniqueness rule the model itself does not have."""
+
+    class Meta:
+        model = SerAuthor
+        fields = ["id", "name", "email"]
+
+    def get_unique_together_constraints(self, model):
+        yield ("name", "email"), model._default_manager, [], None
+
+
 def _refuse_draft(value):
     if value == "draft":
         raise serializers.ValidationError("No drafts.")
 
 
 urlpatterns = [
+    path(
+        "author-pairs/",
+        SerializerListView.as_view(
+            serializer_class=AuthorPairSerializer, queryset=SerAuthor.objects
+        ),
+    ),
     path(
         "titled/",
         SerializerListView.as_view(serializer_class=TitleRulesSerializer, queryset=SerBook.objects),
@@ -206,6 +223,18 @@ def test_field_changes_made_per_instance_do_not_accumulate_across_requests(clien
     plain = BookSerializer().fields["title"]
     assert _refuse_draft not in plain.validators
     assert plain.error_messages["blank"] == "This field may not be blank."
+
+
+def test_overridden_unique_together_constraints_apply_to_a_model_without_any(client):
+    body = {"name": "Ann", "email": "ann@example.com"}
+    assert client.post("/author-pairs/", body, format="json").status_code == 201
+    response = client.post("/author-pairs/", body, format="json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "non_field_errors": ["The fields name, email must make a unique set."]
+    }
+    # Without the override, a model with no such constraint gets no validator.
+    assert not BookSerializer().validators
 
 
 def test_field_copies_own_their_containers_and_child_fields():

@@ -5,6 +5,7 @@ server parse."""
 from unittest import mock
 
 import pytest
+from django.http import QueryDict
 from django.test import RequestFactory, override_settings
 from django.urls import path, re_path
 
@@ -295,11 +296,30 @@ def test_negotiator_overriding_get_accept_list_is_asked_every_time():
         assert response.json()["media_type"] == "application/json"
 
 
-def test_not_acceptable_response_parses_the_accept_header_at_most_once():
+def test_format_parameter_put_on_request_get_by_middleware_is_honoured():
+    request = factory.get("/item")
+    request.GET = QueryDict("format=txt")
+    response = ItemView.as_view()(request)
+    response.render()
+    assert response.content == b"text:item"
+
+
+def test_accept_header_with_parameters_is_parsed_once_per_request():
+    token = "text/plain; q=0.5"
+    with mock.patch.object(
+        mediatypes, "parse_header_parameters", wraps=mediatypes.parse_header_parameters
+    ) as parse:
+        for expected_parses in (1, 2):
+            response = get(token)
+            assert response["Content-Type"] == "text/plain; charset=utf-8"
+            assert parse.call_args_list.count(mock.call(token)) == expected_parses
+
+
+def test_not_acceptable_response_parses_the_accept_header_once():
     token = "text/csv; header=present"
     with mock.patch.object(
         mediatypes, "parse_header_parameters", wraps=mediatypes.parse_header_parameters
     ) as parse:
         response = get(token)
     assert response.status_code == 406
-    assert parse.call_args_list.count(mock.call(token)) <= 1
+    assert parse.call_args_list.count(mock.call(token)) == 1

@@ -4,6 +4,10 @@ Templates are rendered by a real view (TemplateHTMLRenderer) from a template str
 test supplies, so the tags run inside a real request cycle.
 """
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.template import engines
 from django.test import Client
@@ -163,3 +167,33 @@ def test_get_pagination_html_calls_the_paginator():
             return "<nav>pages</nav>"
 
     assert tags.get_pagination_html(Pager()) == "<nav>pages</nav>"
+
+
+ALIASED_RENDER = """
+import restcycle
+restcycle.install_as_rest_framework()
+import django
+from django.conf import settings
+settings.configure(
+    INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth", "rest_framework"],
+    TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True}],
+)
+django.setup()
+from django.template import engines
+from rest_framework.templatetags import rest_framework as library
+print(library.__name__)
+print(engines["django"].from_string("{% load rest_framework %}{{ v|as_string }}").render({"v": 7}))
+"""
+
+
+def test_library_loads_as_rest_framework_under_the_drop_in_alias():
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "-c", ALIASED_RENDER],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PYTHONPATH": str(root / "src"), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["rest_framework.templatetags.rest_framework", "7"]

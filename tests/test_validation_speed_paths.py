@@ -9,6 +9,7 @@ that override `fail`, `run_validation`, `to_internal_value` or `validate_<field>
 """
 
 import pytest
+from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.test import override_settings
 from django.urls import path
 from django.utils import translation
@@ -439,3 +440,103 @@ def test_raise_exception_gives_the_same_body_as_errors(client):
         serializer.is_valid(raise_exception=True)
     assert caught.value.detail == {"pages": ["A valid integer is required."]}
     assert caught.value.get_codes() == {"pages": ["invalid"]}
+
+
+# --- serializers built without options ------------------------------------------------------
+
+
+class TaggedField(serializers.Field):
+    """A Field subclass whose __init__ comes between BaseSerializer's and Field's."""
+
+    def __init__(self, **kwargs):
+        self.tagged = True
+        super().__init__(**kwargs)
+
+
+class TaggedSerializer(serializers.Serializer, TaggedField):
+    title = serializers.CharField()
+
+
+def test_each_serializer_instance_has_its_own_messages_and_style():
+    first = TranslatedSerializer(data={})
+    second = TranslatedSerializer(data={})
+    first.error_messages["invalid"] = "Changed on one instance."
+    first.style["base_template"] = "x.html"
+    assert second.error_messages["invalid"] != "Changed on one instance."
+    assert second.style == {}
+    assert first.required is True and first.read_only is False and first.allow_null is False
+    assert first._creation_counter < second._creation_counter
+
+
+def test_a_mixin_init_between_serializer_and_field_still_runs():
+    serializer = TaggedSerializer(data={"title": "t"})
+    assert serializer.tagged is True
+    assert serializer.is_valid()
+    assert serializer.validated_data == {"title": "t"}
+
+
+def test_serializer_with_options_keeps_them():
+    serializer = TranslatedSerializer(data={}, required=False, allow_null=True, label="L")
+    assert serializer.required is False
+    assert serializer.allow_null is True
+    assert serializer.label == "L"
+
+
+# --- Django validators with plural-aware messages ---------------------------------------
+
+
+class PluralMessages(serializers.Serializer):
+    code = serializers.CharField(validators=[MaxLengthValidator(3)])
+    name = serializers.CharField(validators=[MinLengthValidator(2)])
+
+
+urlpatterns.append(path("plural/", view(PluralMessages)))
+
+
+def test_plural_aware_validator_messages_are_formatted_with_their_number(client):
+    body = post(client, "/plural/", {"code": "abcde", "name": "x"}).json()
+    assert body["errors"] == {
+        "code": ["Ensure this value has at most 3 characters (it has 5)."],
+        "name": ["Ensure this value has at least 2 characters (it has 1)."],
+    }
+    assert body["codes"] == {"code": ["max_length"], "name": ["min_length"]}
+    body = post(client, "/plural/", {"code": "abcd", "name": "xy"}).json()
+    assert body["errors"] == {"code": ["Ensure this value has at most 3 characters (it has 4)."]}
+
+
+def test_plural_aware_messages_follow_the_language(client):
+    with translation.override("fr"):
+        body = post(client, "/plural/", {"code": "abcde", "name": "xy"}).json()
+    assert body["errors"]["code"] == [
+        "Assurez-vous que cette valeur comporte au plus 3 caractères (actuellement 5)."
+    ]
+
+
+class PercentMessages(serializers.Serializer):
+    email = serializers.EmailField(error_messages={"invalid": "%(value)s is no address."})
+    title = serializers.CharField(
+        max_length=2, error_messages={"max_length": "%(show_value)s > %(limit_value)s"}
+    )
+
+
+urlpatterns.append(path("percent/", view(PercentMessages)))
+
+
+def test_validator_params_fill_percent_placeholders_in_overridden_messages(client):
+    body = post(client, "/percent/", {"email": "nope", "title": "abcd"}).json()
+    assert body["errors"] == {"email": ["nope is no address."], "title": ["4 > 2"]}
+    assert body["codes"] == {"email": ["invalid"], "title": ["max_length"]}
+
+
+class RecordingSerializer(serializers.Serializer):
+    title = serializers.CharField()
+
+    def __setattr__(self, name, value):
+        self.__dict__.setdefault("set_names", []).append(name)
+        super().__setattr__(name, value)
+
+
+def test_a_serializer_overriding_setattr_sees_every_attribute_set():
+    serializer = RecordingSerializer(data={"title": "t"})
+    assert {"read_only", "required", "error_messages", "style"} <= set(serializer.set_names)
+    assert serializer.is_valid()

@@ -269,7 +269,9 @@ def test_an_exception_in_the_handler_goes_through_handle_exception_before_finali
     ]
 
 
-@override_settings(REST_FRAMEWORK={"DEFAULT_RENDERER_CLASSES": ["restcycle.renderers.JSONRenderer"]})
+@override_settings(
+    REST_FRAMEWORK={"DEFAULT_RENDERER_CLASSES": ["restcycle.renderers.JSONRenderer"]}
+)
 def test_response_carries_allow_header_and_no_vary_with_one_renderer(client):
     response = client.get("/open/")
     assert body(response) == {"method": "GET"}

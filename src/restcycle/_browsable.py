@@ -8,6 +8,7 @@ would for a real request; nothing is performed to find out.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django import forms
@@ -316,7 +317,7 @@ class BrowsableAPIRenderer(BaseRenderer):
         if paginator is not None and not getattr(paginator, "display_page_controls", False):
             paginator = None
 
-        code_style = pygments_css(self.code_style)
+        code_style = _code_css(self.code_style)
 
         return {
             "content": self.get_content(renderer, data, accepted_media_type, renderer_context),
@@ -365,6 +366,12 @@ class BrowsableAPIRenderer(BaseRenderer):
         if response.status_code == 204:
             response.status_code = 200
         return html
+
+
+@functools.cache
+def _code_css(style: str) -> str | None:
+    """Pygments' stylesheet for `{% code %}` blocks (None without Pygments), built once."""
+    return pygments_css(style)
 
 
 def _csrf_header_name() -> str:

@@ -277,7 +277,10 @@ _field_init_cache: dict[tuple[type, type], bool] = {}
 
 
 def field_init_follows(cls: type, caller: type) -> bool:
-    """Whether `super().__init__` from `caller` (a base of `cls`) runs `Field.__init__`."""
+    """Whether `super().__init__` from `caller` (a base of `cls`) just runs `Field.__init__`.
+
+    Then `init_with_defaults` may stand in for it (attributes set without `__setattr__`).
+    """
     key = (cls, caller)
     try:
         return _field_init_cache[key]
@@ -285,7 +288,8 @@ def field_init_follows(cls: type, caller: type) -> bool:
         mro = cls.__mro__
         after = mro[mro.index(caller) + 1 :]
         owner = next(klass for klass in after if "__init__" in klass.__dict__)
-        _field_init_cache[key] = follows = owner is Field
+        follows = owner is Field and cls.__setattr__ is object.__setattr__
+        _field_init_cache[key] = follows
         return follows
 
 

@@ -15,8 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.signals import setting_changed
-from django.utils.functional import Promise
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 
 from .exceptions import ErrorDetail, ValidationError
 
@@ -28,6 +27,8 @@ MISSING_ERROR_MESSAGE = (
 
 _translated: dict[tuple[int, Any], tuple[Any, str]] = {}
 _TRANSLATED_LIMIT = 4096
+# The class of every gettext_lazy() string: its text depends on the language alone.
+_GETTEXT_LAZY = type(gettext_lazy(""))
 _new_str = str.__new__
 _snapshot: ContextVar[list | None] = ContextVar("restcycle_error_language", default=None)
 
@@ -77,12 +78,15 @@ def message_text(message: Any) -> str:
 
 
 def _translate(message: Any, language: Any) -> str:
-    if message.__class__ is lazy_format:
-        text = message_text(message.message).format(**message.kwargs)
-    elif isinstance(message, Promise):
+    inner = message.message if message.__class__ is lazy_format else None
+    if inner is not None and (inner.__class__ is str or inner.__class__ is _GETTEXT_LAZY):
+        text = message_text(inner).format(**message.kwargs)
+    elif message.__class__ is _GETTEXT_LAZY:
         text = str(message)
     else:
-        return str(message)  # not known to depend on the language only: never cached
+        # Not known to depend on the language only (ngettext_lazy's text depends on
+        # the number it is %-formatted with, for one): never cached.
+        return str(message)
     if len(_translated) >= _TRANSLATED_LIMIT:
         _translated.clear()
     _translated[(id(message), language)] = (message, text)
@@ -99,13 +103,20 @@ def validation_error(detail: list, *args: Any) -> ValidationError:
     return exc
 
 
-def _django_error_detail(error: DjangoValidationError, default_code: str) -> ErrorDetail:
-    message = error.message
-    if message.__class__ is lazy_format or isinstance(message, Promise):
+def django_message_text(message: Any, params: Any) -> Any:
+    """A Django ValidationError's message with its params applied, as `%` would give it."""
+    if message.__class__ is lazy_format or message.__class__ is _GETTEXT_LAZY:
         message = message_text(message)
-    if error.params:
-        message = message % error.params
-    return ErrorDetail(message, code=error.code or default_code)
+    if params:
+        if params.__class__ is dict and message.__class__ is str and "%" not in message:
+            return message
+        message = message % params
+    return message
+
+
+def _django_error_detail(error: DjangoValidationError, default_code: str) -> ErrorDetail:
+    text = django_message_text(error.message, error.params)
+    return ErrorDetail(text, code=error.code or default_code)
 
 
 def get_error_detail(exc_info: DjangoValidationError) -> Any:

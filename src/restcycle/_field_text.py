@@ -20,7 +20,7 @@ from django.utils.ipv6 import clean_ipv6_address
 from django.utils.translation import gettext_lazy as _
 
 from ._field_base import Field, empty, lazy_format
-from ._field_errors import field_error, message_text, validation_error
+from ._field_errors import django_message_text, field_error, validation_error
 from ._field_quick import (
     UNDECIDED,
     Rejected,
@@ -37,9 +37,7 @@ _SURROGATE = ProhibitSurrogateCharactersValidator._surrogate
 
 def _django_detail(validator: Any, params: dict) -> ErrorDetail:
     """The ErrorDetail of a Django validator's failure (as `get_error_detail` makes it)."""
-    text = message_text(validator.message)
-    if "%" in text:
-        text = text % params
+    text = django_message_text(validator.message, params)
     return ErrorDetail(text, code=validator.code or "invalid")
 
 

@@ -48,6 +48,8 @@ _hooks_default_cache: dict[type, bool] = {}
 @on_reload
 def _clear_caches() -> None:
     _built_fields_cache.clear()
+    _has_unique_together.clear()
+    _has_date_uniqueness.clear()
 
 
 def _restcycle_hook_owners() -> tuple:
@@ -581,8 +583,33 @@ def uniqueness_extra_kwargs(
     return extra_kwargs, hidden_fields
 
 
+# model -> whether it has any unique-together set or multi-field UniqueConstraint.
+_has_unique_together: dict[type, bool] = {}
+# model -> whether any of its fields has unique_for_date/month/year.
+_has_date_uniqueness: dict[type, bool] = {}
+
+
+def _constraints_hook_is_default(cls: type) -> bool:
+    function = cls.get_unique_together_constraints
+    return any(
+        owner.__dict__.get("get_unique_together_constraints") is function
+        for owner in _restcycle_hook_owners()
+    )
+
+
 def unique_together_validators(serializer: Any) -> list:
     from .validators import UniqueTogetherValidator
+
+    model = serializer.Meta.model
+    if _constraints_hook_is_default(type(serializer)):
+        # Most models have no such constraint: then there is nothing to match fields to.
+        has_any = _has_unique_together.get(model)
+        if has_any is None:
+            has_any = _has_unique_together[model] = any(
+                True for _constraint in unique_together_constraints(model)
+            )
+        if not has_any:
+            return []
 
     # Only simple sources can map onto model fields.
     field_sources = {
@@ -606,7 +633,6 @@ def unique_together_validators(serializer: Any) -> list:
         source_map[source].append(name)
 
     validators = []
-    model = serializer.Meta.model
     for (
         together,
         queryset,
@@ -644,6 +670,14 @@ def unique_for_date_validators(serializer: Any) -> list:
     )
 
     model = serializer.Meta.model
+    has_any = _has_date_uniqueness.get(model)
+    if has_any is None:
+        has_any = _has_date_uniqueness[model] = any(
+            field.unique_for_date or field.unique_for_month or field.unique_for_year
+            for field in model._meta.fields
+        )
+    if not has_any:
+        return []
     info = model_meta.get_field_info(model)
     default_manager = model._default_manager
     sources = [field.source for field in serializer.fields.values()]

@@ -442,11 +442,13 @@ class Plan:
             return f"(None if (_v := {value}) is None else {nested}(_v))"
         converter = self._slot(slots, "converter", entry)
         if entry.identity:
-            identity = self._slot(slots, "const", entry.identity)
-            return (
-                f"(_v if ((_v := {value}).__class__ in {identity} or _v is None) "
-                f"else {converter}(_v))"
-            )
+            if len(entry.identity) == 1:  # one type: an identity test, not a set lookup
+                identity = self._slot(slots, "const", next(iter(entry.identity)))
+                test = f"(_v := {value}).__class__ is {identity}"
+            else:
+                identity = self._slot(slots, "const", entry.identity)
+                test = f"(_v := {value}).__class__ in {identity}"
+            return f"(_v if ({test} or _v is None) else {converter}(_v))"
         return f"(None if (_v := {value}) is None else {converter}(_v))"
 
 

@@ -38,11 +38,30 @@ def _declared_media_type(media_type: str) -> _MediaType:
     return parsed
 
 
+# Request Content-Types without a multipart boundary (which is new in every request):
+# clients send a handful, so each is parsed once. _MediaType is never mutated.
+_REQUEST_MEDIA_TYPES: dict[str, _MediaType] = {}
+_REQUEST_MEDIA_TYPE_LIMIT = 256
+
+
+def _request_media_type(content_type: str) -> _MediaType:
+    parsed = _REQUEST_MEDIA_TYPES.get(content_type)
+    if parsed is None:
+        parsed = _MediaType(content_type)
+        if "boundary" not in parsed.params:
+            if len(_REQUEST_MEDIA_TYPES) >= _REQUEST_MEDIA_TYPE_LIMIT:
+                _REQUEST_MEDIA_TYPES.clear()
+            _REQUEST_MEDIA_TYPES[content_type] = parsed
+    return parsed
+
+
 # Outcomes of negotiations by Accept header alone, per (negotiator class, header, renderer
-# media types): a site sees a handful of distinct headers, so the parsing is done once each.
+# media types). Only headers without parameters are remembered: API clients send a handful
+# of those (`application/json`, `*/*`), while parameters (q-values, indent, versions) make
+# headers as varied as clients; those are parsed once per request, kept on the request.
 _remembered_outcomes: dict[tuple, tuple[Any, Any]] = {}
 _REMEMBERED_OUTCOME_LIMIT = 512
-_REMEMBERED_HEADER_LENGTH = 512
+_REMEMBERED_HEADER_LENGTH = 256
 
 
 class BaseContentNegotiation:
@@ -72,7 +91,7 @@ class DefaultContentNegotiation(BaseContentNegotiation):
         content_type = request.content_type
         if len(content_type) > self.max_media_type_length:
             return None
-        requested = _MediaType(content_type)
+        requested = _request_media_type(content_type)
         for parser in parsers:
             if _declared_media_type(parser.media_type).match(requested):
                 return parser
@@ -83,14 +102,14 @@ class DefaultContentNegotiation(BaseContentNegotiation):
     ) -> tuple[Any, str]:
         format_query_param = self.settings.URL_FORMAT_OVERRIDE
         requested_format = format_suffix
-        if not requested_format and format_query_param:
+        if not requested_format and format_query_param and _may_have_query(request):
             requested_format = request.query_params.get(format_query_param)
         if requested_format:
             renderers = self.filter_renderers(renderers, requested_format)
         elif _parses_accept_as_default(type(self)) and not self.__dict__:
             # The outcome depends only on the header and the renderers' media types.
             header = request.META.get("HTTP_ACCEPT", "*/*")
-            if len(header) <= _REMEMBERED_HEADER_LENGTH:
+            if len(header) <= _REMEMBERED_HEADER_LENGTH and ";" not in header:
                 key = (type(self), header, *[renderer.media_type for renderer in renderers])
                 outcome = _remembered_outcomes.get(key)
                 if outcome is None:
@@ -178,3 +197,17 @@ def _parses_accept_as_default(cls: type) -> bool:
     )
     _default_parsing[cls] = result
     return result
+
+
+def _may_have_query(request: Any) -> bool:
+    """False only when the request certainly has no query parameters.
+
+    Saves building `request.GET` for a URL without a query string; a `GET` already
+    built or assigned (by middleware, say) is always consulted.
+    """
+    http_request = getattr(request, "_request", None)
+    attributes = getattr(http_request, "__dict__", None)
+    if attributes is None or "GET" in attributes:
+        return True
+    meta = attributes.get("META")
+    return meta is None or bool(meta.get("QUERY_STRING"))

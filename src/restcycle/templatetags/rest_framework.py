@@ -259,6 +259,39 @@ def urlize(
 
 
 @register.filter
+def error_messages(errors: Any) -> list[str]:
+    """A field's errors as a flat list of messages; nested ones prefixed by their key/index.
+
+    For list and dict fields, whose errors are `{index: [...]}` mappings.
+    """
+    messages: list[str] = []
+
+    def collect(value: Any, prefix: str) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                collect(item, f"{prefix}{key}: ")
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                collect(item, prefix)
+        elif value is not None:
+            messages.append(f"{prefix}{value}")
+
+    collect(errors, "")
+    return messages
+
+
+@register.filter
+def non_field_errors(errors: Any) -> list:
+    """A nested serializer's errors that belong to none of its fields."""
+    from ..settings import api_settings
+
+    if isinstance(errors, dict):
+        found = errors.get(api_settings.NON_FIELD_ERRORS_KEY) or []
+        return list(found) if isinstance(found, (list, tuple)) else [found]
+    return []
+
+
+@register.filter
 def break_long_headers(header: str) -> str:
     """A long comma-separated header value (e.g. `Allow`, `Vary`) split over lines."""
     if len(header) > 160 and "," in header:
