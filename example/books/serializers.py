@@ -45,7 +45,7 @@ class BookSerializer(serializers.ModelSerializer):
     )
     author = AuthorSerializer(read_only=True)
     author_id = serializers.PrimaryKeyRelatedField(
-        source="author", queryset=Author.objects.all(), write_only=True
+        source="author", queryset=Author.objects.all(), write_only=True, label="Author"
     )
 
     class Meta:
