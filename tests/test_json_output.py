@@ -275,7 +275,20 @@ class ReportView(APIView):
         )
 
 
-urlpatterns = [path("report", ReportView.as_view())]
+class EchoView(APIView):
+    """Echoes the query string and the form body back, as debugging endpoints do."""
+
+    authentication_classes = []
+    permission_classes = []
+
+    def get(self, request):
+        return Response({"query_params": request.query_params})
+
+    def post(self, request):
+        return Response(request.data)
+
+
+urlpatterns = [path("report", ReportView.as_view()), path("echo", EchoView.as_view())]
 
 
 class TestThroughAView:
@@ -295,3 +308,15 @@ class TestThroughAView:
         response = APIClient().get("/report", HTTP_ACCEPT="application/json; indent=2")
         assert response.content.startswith(b'{\n  "title": ')
         assert response["Content-Type"] == "application/json"
+
+
+class TestQueryDictsRenderTheirLastValue:
+    """A QueryDict is a dict of lists inside; JSON shows each key's last value, as DRF does."""
+
+    def test_query_params_echoed_in_a_dict(self):
+        response = APIClient().get("/echo?colour=red&colour=blue&size=9")
+        assert response.content == b'{"query_params":{"colour":"blue","size":"9"}}'
+
+    def test_form_body_echoed_as_the_data_itself(self):
+        response = APIClient().post("/echo", {"colour": "red"}, format="multipart")
+        assert response.content == b'{"colour":"red"}'

@@ -18,6 +18,7 @@ from itertools import chain
 from typing import Any
 
 import orjson
+from django.utils.datastructures import MultiValueDict
 
 from .exceptions import ParseError
 from .settings import api_settings, on_reload
@@ -135,6 +136,7 @@ def render_json(
             base_default = _orjson_default_for(encoder_class)
     if base_default is None:
         return _render_with_json(data, encoder_class, ensure_ascii, compact, strict, indent)
+    data = _with_multi_value_dicts_flattened(data)
 
     conversions: list[tuple[Any, Any]] = []
 
@@ -167,6 +169,27 @@ def render_json(
             _UTF8_PARAGRAPH_SEPARATOR, b"\\u2029"
         )
     return output
+
+
+def _with_multi_value_dicts_flattened(data: Any) -> Any:
+    """A QueryDict renders each key's last value, as Python's json (through `.items()`) does.
+
+    orjson reads a dict subclass's storage, where a MultiValueDict keeps lists. The data
+    and, for a dict, its values are looked at, which is where a view echoes `request.data`
+    or `query_params` back; one nested deeper keeps its lists (docs/compatibility.md).
+    """
+    if isinstance(data, MultiValueDict):
+        return dict(data.items())
+    if type(data) is dict or isinstance(data, dict):
+        values = data.values()
+        if not _PLAIN_TYPES.issuperset(map(type, values)) and any(
+            isinstance(value, MultiValueDict) for value in values
+        ):
+            return {
+                key: dict(value.items()) if isinstance(value, MultiValueDict) else value
+                for key, value in data.items()
+            }
+    return data
 
 
 def _render_with_json(
