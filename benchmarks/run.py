@@ -30,6 +30,8 @@ from benchmarks._processes import WorkerError, WorkerProcess, drf_python  # noqa
 from benchmarks.workloads import (  # noqa: E402
     DRF,
     FLOOR,
+    MAIN_WORKLOADS,
+    QUERY_PLANNING_COMPARISON,
     RESTCYCLE,
     WORKLOADS,
     WORKLOADS_BY_NAME,
@@ -50,7 +52,16 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, help="interleaved rounds (default 30, quick 5)")
     parser.add_argument("--batch", type=int, help="requests per implementation per round")
     parser.add_argument("--warmup", type=int, help="untimed requests per series first")
-    parser.add_argument("--workloads", help="comma-separated names (default: all)")
+    parser.add_argument(
+        "--workloads",
+        help="comma-separated names, or 'all' (default: the main set when timing, all with "
+        "--check)",
+    )
+    parser.add_argument(
+        "--query-planning",
+        action="store_true",
+        help="the query-planning workloads (projected, naive) beside list-100, list-1000, retrieve",
+    )
     parser.add_argument("--no-drf", action="store_true", help="leave DRF out")
     parser.add_argument(
         "--no-restcycle", action="store_true", help="leave restcycle out (the floor stays)"
@@ -225,6 +236,7 @@ def summarise(args, series: list[Series], workloads: list[str], warnings) -> dic
             "expected_status": WORKLOADS_BY_NAME[workload].expected_status,
             "implementations": {},
             "warnings": list(warnings[workload]),
+            "notes": _report.check_notes(workload, {s.name: s.checks[workload] for s in series}),
         }
         for s in series:
             check = s.checks.get(workload, {})
@@ -248,6 +260,17 @@ def summarise(args, series: list[Series], workloads: list[str], warnings) -> dic
     return summary
 
 
+def chosen_workloads(args) -> list[str]:
+    """The workloads to run: --workloads, else --query-planning's set, else the main set."""
+    if args.workloads == "all" or (args.check and not args.workloads):
+        return [workload.name for workload in WORKLOADS]
+    if args.workloads:
+        return args.workloads.split(",")
+    if args.query_planning:
+        return list(QUERY_PLANNING_COMPARISON)
+    return list(MAIN_WORKLOADS)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.markdown:
@@ -257,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks import http_load
 
         return http_load.main(args)
-    workloads = args.workloads.split(",") if args.workloads else [w.name for w in WORKLOADS]
+    workloads = chosen_workloads(args)
     unknown = [name for name in workloads if name not in WORKLOADS_BY_NAME]
     if unknown:
         print(f"unknown workloads: {', '.join(unknown)}", file=sys.stderr)

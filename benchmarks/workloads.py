@@ -40,6 +40,9 @@ class Workload:
     headers: dict[str, str] = field(default_factory=dict)
     # Writes run inside a transaction rolled back after the (timed) request.
     writes: bool = False
+    # Implementations whose query count is expected to differ from the floor's, with the
+    # note the report shows instead of a warning (e.g. DRF on a naive queryset: 2N+1).
+    expected_query_differences: dict[str, str] = field(default_factory=dict)
 
     def url_path(self, implementation: str) -> str:
         return PREFIX[implementation] + self.path
@@ -116,6 +119,57 @@ WORKLOADS: tuple[Workload, ...] = (
         headers={"Authorization": f"Token {TOKEN_KEY}"},
     ),
 )
+
+# Issue 10 (query planning): the same endpoints through a serializer that can take the
+# values() path, and through a naive queryset that only automatic prefetching saves.
+NAIVE_QUERYSET_NOTE = {DRF: "expected: DRF naive"}  # 2N+1 queries: one per author, one per tags
+QUERY_PLANNING_WORKLOADS: tuple[Workload, ...] = (
+    Workload(
+        "retrieve-projected",
+        "GET",
+        f"books-projected/{RETRIEVED_BOOK_ID}/",
+        200,
+        "retrieve's output through a serializer without a to_representation override",
+    ),
+    Workload(
+        "list-100-projected",
+        "GET",
+        "books-projected-first100/",
+        200,
+        "list-100's output through a serializer without a to_representation override",
+    ),
+    Workload(
+        "list-1000-projected",
+        "GET",
+        "books-projected/",
+        200,
+        "list-1000's output through a serializer without a to_representation override",
+    ),
+    Workload(
+        "list-100-naive",
+        "GET",
+        "books-naive-first100/",
+        200,
+        "list-100 from Book.objects.all(): no select_related/prefetch_related",
+        expected_query_differences=NAIVE_QUERYSET_NOTE,
+    ),
+    Workload(
+        "list-1000-naive",
+        "GET",
+        "books-naive/",
+        200,
+        "list-1000 from Book.objects.all(): no select_related/prefetch_related",
+        expected_query_differences=NAIVE_QUERYSET_NOTE,
+    ),
+)
+# A timed run without --workloads measures the main set (the query-planning set adds
+# minutes: DRF's naive list-1000 makes 2001 queries); --check covers every workload.
+MAIN_WORKLOADS = tuple(workload.name for workload in WORKLOADS)
+# --query-planning: the new workloads beside the instance-path ones they compare with.
+QUERY_PLANNING_COMPARISON = ("list-100", "list-1000", "retrieve") + tuple(
+    workload.name for workload in QUERY_PLANNING_WORKLOADS
+)
+WORKLOADS += QUERY_PLANNING_WORKLOADS
 
 WORKLOADS_BY_NAME = {workload.name: workload for workload in WORKLOADS}
 

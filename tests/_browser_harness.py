@@ -10,17 +10,14 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "example"
+from tests._example_server import ROOT, SRC, free_port, migrate_and_seed, serving
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 CHROMIUM_FLAGS = [
@@ -57,12 +54,6 @@ def missing_browser() -> str | None:
     return None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def serve_example() -> Iterator[tuple[str, str]]:
     """A fresh SQLite database, migrated and seeded, behind gunicorn; yields (base URL, token)."""
@@ -77,69 +68,24 @@ def serve_example() -> Iterator[tuple[str, str]]:
         {
             "DATABASE_URL": f"sqlite:///{workdir / 'bookstore.sqlite3'}",
             "DEBUG": "0",
-            "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(workdir)]),
+            "PYTHONPATH": os.pathsep.join([str(SRC), str(workdir)]),
             "DJANGO_SETTINGS_MODULE": "bookstore.settings",
         }
     )
-
-    def manage(*args: str) -> str:
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=EXAMPLE,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=180,
-        )
-        if result.returncode != 0:
-            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
-        return result.stdout
-
-    manage("migrate", "--noinput")
-    token = next(
-        line[len("Token: ") :]
-        for line in manage("seed_demo").splitlines()
-        if line.startswith("Token: ")
-    )
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "browser_wsgi:application",
-            "--workers",
-            "1",
-            "--threads",
-            "4",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=EXAMPLE,
-        env=env,
-    )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/api/", timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not start serving the example within 60 s")
-            time.sleep(0.25)
-        yield base, token
+        token = migrate_and_seed(env)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+
+        def answers() -> bool:
+            with urllib.request.urlopen(base + "/api/", timeout=5) as response:
+                return response.status == 200
+
+        gunicorn = ["gunicorn", "browser_wsgi:application", "--workers", "1", "--threads", "4"]
+        gunicorn += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
+        with serving(gunicorn, env, answers):
+            yield base, token
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
         shutil.rmtree(workdir, ignore_errors=True)
 
 

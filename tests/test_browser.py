@@ -13,7 +13,9 @@ import pytest
 
 from tests._browser_harness import chromium, log_in, missing_browser, serve_example
 
-pytestmark = pytest.mark.sqlite_only
+# One browser and one server, in file order (a later test edits the book an earlier one made):
+# under pytest-xdist the whole file runs in one worker.
+pytestmark = [pytest.mark.sqlite_only, pytest.mark.xdist_group("browser")]
 
 XSS_TITLE = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
 NEW_TITLE = "The Word for World Is Forest"
@@ -32,13 +34,16 @@ def site():
         yield base, token, driver
 
 
-def wait_for(driver, condition, timeout=15):
+def wait_for(driver, condition, timeout=30):
+    """Poll until `condition(driver)` holds; a page mid-navigation is polled again, not an error."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout).until(condition)
+    ignored = (NoSuchElementException, StaleElementReferenceException)
+    return WebDriverWait(driver, timeout, ignored_exceptions=ignored).until(condition)
 
 
-def wait_for_text(driver, text, timeout=15):
+def wait_for_text(driver, text, timeout=30):
     wait_for(driver, lambda d: text in d.find_element("tag name", "body").text, timeout)
 
 

@@ -8,30 +8,19 @@ request goes to 127.0.0.1 and every loop is bounded.
 
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
+
+from tests._example_server import SRC, free_port, manage, migrate_and_seed, serving
 
 # Runs once per suite run: it starts its own interpreters and servers.
 pytestmark = pytest.mark.sqlite_only
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "example"
 PING_RATE = 5
 WORKERS = 3
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def call(base: str, method: str, path: str, body=None, token=None, raw: bytes | None = None):
@@ -85,21 +74,12 @@ def bookstore(services):
         "CACHE_KEY_PREFIX": database,
         "PING_THROTTLE_RATE": f"{PING_RATE}/hour",
         "DEBUG": "0",
-        "PYTHONPATH": f"{ROOT / 'src'}",
+        "PYTHONPATH": f"{SRC}",
         "DJANGO_SETTINGS_MODULE": "bookstore.settings",
     }
-    manage = [sys.executable, "manage.py"]
-
-    def run(*args: str) -> str:
-        result = subprocess.run(
-            manage + list(args), cwd=EXAMPLE, env=env, capture_output=True, text=True, timeout=180
-        )
-        assert result.returncode == 0, f"manage.py {' '.join(args)} failed:\n{result.stderr}"
-        return result.stdout
-
-    run("migrate", "--noinput")
-    token = [line for line in run("seed_demo").splitlines() if line.startswith("Token: ")][0][7:]
-    other_token = run(
+    token = migrate_and_seed(env)
+    other_token = manage(
+        env,
         "shell",
         "-c",
         "from django.contrib.auth.models import User; from rest_framework.authtoken.models "
@@ -108,37 +88,12 @@ def bookstore(services):
     ).splitlines()[-1]
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "bookstore.wsgi",
-            "--workers",
-            str(WORKERS),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=EXAMPLE,
-        env=env,
-    )
+    gunicorn = ["gunicorn", "bookstore.wsgi", "--workers", str(WORKERS)]
+    gunicorn += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if call(base, "GET", "/api/")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError("gunicorn did not start serving the example within 60 s")
-            time.sleep(0.25)
-        yield base, token, other_token
+        with serving(gunicorn, env, lambda: call(base, "GET", "/api/")[0] == 200):
+            yield base, token, other_token
     finally:
-        server.terminate()
-        server.wait(timeout=30)
         with psycopg.connect(postgres_url, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
@@ -230,54 +185,19 @@ def test_the_example_serves_under_uvicorn_asgi(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'bookstore.sqlite3'}",
         "REDIS_URL": "",
         "DEBUG": "0",
-        "PYTHONPATH": str(ROOT / "src"),
+        "PYTHONPATH": str(SRC),
         "DJANGO_SETTINGS_MODULE": "bookstore.settings",
     }
-    for command in (["migrate", "--noinput"], ["seed_demo"]):
-        result = subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=EXAMPLE,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=180,
-        )
-        assert result.returncode == 0, result.stderr
+    migrate_and_seed(env)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "bookstore.asgi:application",
-            "--workers",
-            "2",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        cwd=EXAMPLE,
-        env=env,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                status, _, page = call(base, "GET", "/api/books/")
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("uvicorn did not serve the example within 60 s") from None
-                time.sleep(0.25)
+    uvicorn = ["uvicorn", "bookstore.asgi:application", "--workers", "2"]
+    uvicorn += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    # Any HTTP answer means it is up; the assertions below check what the answer is.
+    with serving(uvicorn, env, lambda: call(base, "GET", "/api/books/") is not None):
+        status, _, page = call(base, "GET", "/api/books/")
         assert status == 200 and page["count"] == 7
         status, _, body = call(
             base, "POST", "/api/token/", {"username": "demo", "password": "demo-password"}
         )
         assert status == 200 and len(body["token"]) == 40
-    finally:
-        server.terminate()
-        server.wait(timeout=30)

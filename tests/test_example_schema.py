@@ -10,10 +10,8 @@ and no response that contradicts the schema.
 import importlib.util
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -21,9 +19,8 @@ from pathlib import Path
 import pytest
 from openapi_spec_validator import validate
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "example"
-SRC = ROOT / "src"
+from tests._example_server import EXAMPLE, SRC, free_port, migrate_and_seed, serving
+
 # Per identity; two identities stay well under three minutes of fuzzing in all.
 FUZZ_SECONDS = int(os.environ.get("SCHEMATHESIS_SECONDS", "45"))
 FUZZ_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "10"))
@@ -36,12 +33,6 @@ pytestmark = [
         importlib.util.find_spec("drf_spectacular") is None, reason="needs drf-spectacular"
     ),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def get(url: str, accept: str = "application/json") -> tuple[int, str, bytes]:
@@ -84,18 +75,7 @@ def example_env(tmp_path_factory):
         "SERVER_LOG": str(workdir / "gunicorn.log"),
     }
     env.pop("REDIS_URL", None)
-    manage = [sys.executable, "manage.py"]
-
-    def run(*args: str) -> str:
-        result = subprocess.run(
-            manage + list(args), cwd=EXAMPLE, env=env, capture_output=True, text=True, timeout=180
-        )
-        assert result.returncode == 0, f"manage.py {' '.join(args)} failed:\n{result.stderr}"
-        return result.stdout
-
-    run("migrate", "--noinput")
-    token_lines = [line for line in run("seed_demo").splitlines() if line.startswith("Token: ")]
-    env["DEMO_TOKEN"] = token_lines[0].removeprefix("Token: ")
+    env["DEMO_TOKEN"] = migrate_and_seed(env)
     return env
 
 
@@ -104,35 +84,21 @@ def bookstore(example_env):
     """The example served by gunicorn (two workers); yields its base URL."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    log = open(example_env["SERVER_LOG"], "ab")  # noqa: SIM115 (closed below)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "bookstore.wsgi", "--workers", "2"]
-        + ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=EXAMPLE,
-        env=example_env,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if get(base + "/api/hello/")[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert server.poll() is None, Path(example_env["SERVER_LOG"]).read_text()
-            assert time.monotonic() < deadline, "gunicorn did not answer within 60 seconds"
-            time.sleep(0.3)
+    gunicorn = ["gunicorn", "bookstore.wsgi", "--workers", "2"]
+    gunicorn += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
+    server_log = Path(example_env["SERVER_LOG"])
+    with (
+        server_log.open("ab") as log,
+        serving(
+            gunicorn,
+            example_env,
+            lambda: get(base + "/api/hello/")[0] == 200,
+            why_not=server_log.read_text,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        ),
+    ):
         yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
 
 
 def test_schema_at_api_schema_is_a_valid_openapi_document(bookstore):

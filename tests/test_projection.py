@@ -148,17 +148,9 @@ class ValuesBooks(generics.ListAPIView):
     serializer_class = EveryFieldSerializer
 
 
-class InstanceBooks(ValuesBooks):
-    projection = False
-
-
 class ValuesBook(generics.RetrieveAPIView):
     queryset = QpBook.objects.all()
     serializer_class = EveryFieldSerializer
-
-
-class InstanceBook(ValuesBook):
-    projection = False
 
 
 class ValuesAuthors(generics.ListAPIView):
@@ -166,17 +158,9 @@ class ValuesAuthors(generics.ListAPIView):
     serializer_class = AnnotatedAuthorSerializer
 
 
-class InstanceAuthors(ValuesAuthors):
-    projection = False
-
-
 class ValuesTags(generics.ListAPIView):
     queryset = QpTag.objects.all()
     serializer_class = TagSerializer
-
-
-class InstanceTags(ValuesTags):
-    projection = False
 
 
 class ValuesNestedAuthors(generics.ListAPIView):
@@ -184,17 +168,9 @@ class ValuesNestedAuthors(generics.ListAPIView):
     serializer_class = NestedListsAuthorSerializer
 
 
-class InstanceNestedAuthors(ValuesNestedAuthors):
-    projection = False
-
-
 class ValuesNestedTagsBooks(generics.ListAPIView):
     queryset = QpBook.objects.all()
     serializer_class = NestedTagsBookSerializer
-
-
-class InstanceNestedTagsBooks(ValuesNestedTagsBooks):
-    projection = False
 
 
 class TitleOnlySerializer(serializers.ModelSerializer):
@@ -211,10 +187,6 @@ class DistinctTitles(generics.ListAPIView):
 
     queryset = QpBook.objects.annotate(tag_count=Count("tags")).distinct().order_by("id")
     serializer_class = TitleOnlySerializer
-
-
-class InstanceDistinctTitles(DistinctTitles):
-    projection = False
 
 
 class ProfileSerializer(serializers.ModelSerializer):
@@ -236,10 +208,6 @@ class ValuesAuthorProfiles(generics.ListAPIView):
     serializer_class = AuthorProfileSerializer
 
 
-class InstanceAuthorProfiles(ValuesAuthorProfiles):
-    projection = False
-
-
 class PublisherListSerializer(serializers.ModelSerializer):
     class Meta:
         model = QpPublisher
@@ -250,16 +218,8 @@ class PagedValuesBooks(ValuesBooks):
     pagination_class = PageNumberPagination
 
 
-class PagedInstanceBooks(PagedValuesBooks):
-    projection = False
-
-
 class OffsetValuesBooks(ValuesBooks):
     pagination_class = LimitOffsetPagination
-
-
-class OffsetInstanceBooks(OffsetValuesBooks):
-    projection = False
 
 
 # --- serializers and views that must take the instance path -------------------------
@@ -402,33 +362,35 @@ FALLBACKS = {
     ),
 }
 
+
+def on_both_paths(values_route: str, instance_route: str, view: type, name=None) -> list:
+    """`view` at `values_route`, and at `instance_route` with projection off (the reference)."""
+    instance_view = type(f"Instance{view.__name__}", (view,), {"projection": False})
+    return [
+        path(values_route, view.as_view(), name=name),
+        path(instance_route, instance_view.as_view()),
+    ]
+
+
 urlpatterns = [
-    path("values-books/", ValuesBooks.as_view()),
-    path("instance-books/", InstanceBooks.as_view()),
-    path("values-books/<int:pk>/", ValuesBook.as_view(), name="qp-book"),
-    path("instance-books/<int:pk>/", InstanceBook.as_view()),
-    path("values-authors/", ValuesAuthors.as_view()),
-    path("instance-authors/", InstanceAuthors.as_view()),
-    path("values-tags/", ValuesTags.as_view()),
-    path("instance-tags/", InstanceTags.as_view()),
-    path("values-nested-authors/", ValuesNestedAuthors.as_view()),
-    path("instance-nested-authors/", InstanceNestedAuthors.as_view()),
-    path("values-nested-tags-books/", ValuesNestedTagsBooks.as_view()),
-    path("instance-nested-tags-books/", InstanceNestedTagsBooks.as_view()),
-    path("values-author-profiles/", ValuesAuthorProfiles.as_view()),
-    path("instance-author-profiles/", InstanceAuthorProfiles.as_view()),
-    path("distinct-titles/", DistinctTitles.as_view()),
-    path("instance-distinct-titles/", InstanceDistinctTitles.as_view()),
+    *on_both_paths("values-books/", "instance-books/", ValuesBooks),
+    *on_both_paths("values-books/<int:pk>/", "instance-books/<int:pk>/", ValuesBook, "qp-book"),
+    *on_both_paths("values-authors/", "instance-authors/", ValuesAuthors),
+    *on_both_paths("values-tags/", "instance-tags/", ValuesTags),
+    *on_both_paths("values-nested-authors/", "instance-nested-authors/", ValuesNestedAuthors),
+    *on_both_paths(
+        "values-nested-tags-books/", "instance-nested-tags-books/", ValuesNestedTagsBooks
+    ),
+    *on_both_paths("values-author-profiles/", "instance-author-profiles/", ValuesAuthorProfiles),
+    *on_both_paths("distinct-titles/", "instance-distinct-titles/", DistinctTitles),
     path(
         "publishers/",
         generics.ListAPIView.as_view(
             queryset=QpPublisher.objects.order_by("id"), serializer_class=PublisherListSerializer
         ),
     ),
-    path("paged-values-books/", PagedValuesBooks.as_view()),
-    path("paged-instance-books/", PagedInstanceBooks.as_view()),
-    path("offset-values-books/", OffsetValuesBooks.as_view()),
-    path("offset-instance-books/", OffsetInstanceBooks.as_view()),
+    *on_both_paths("paged-values-books/", "paged-instance-books/", PagedValuesBooks),
+    *on_both_paths("offset-values-books/", "offset-instance-books/", OffsetValuesBooks),
     *[path(f"fallback/{name}/", view) for name, (view, _) in FALLBACKS.items()],
     *[path(f"fallback/{name}/<int:pk>/", view) for name, (view, _) in FALLBACKS.items()],
 ]

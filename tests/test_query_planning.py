@@ -467,3 +467,16 @@ def test_select_related_without_fields_is_respected_and_prefetch_still_added(boo
     assert view._query_plan_report["prefetch"]["select_related"] == []
     assert view._query_plan_report["prefetch"]["prefetch_related"] == ["tags"]
     assert count == 2
+
+
+def test_a_repeated_request_reuses_the_planning_decision_with_the_same_queries(bookshelf):
+    """The second request takes the remembered decision: same body, same SQL, same report."""
+    client = APIClient()
+    answers = []
+    for _ in range(3):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/naive-books/")
+        assert response.status_code == 200
+        answers.append((response.content, [query["sql"] for query in queries]))
+    assert answers[0] == answers[1] == answers[2]
+    assert len(answers[0][1]) == 2

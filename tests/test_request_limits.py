@@ -4,6 +4,7 @@ import pytest
 from django.test import override_settings
 from django.urls import path
 
+from restcycle.parsers import JSONParser
 from restcycle.response import Response
 from restcycle.views import APIView
 
@@ -16,7 +17,23 @@ class EchoView(APIView):
         return Response({"received": request.data})
 
 
-urlpatterns = [path("echo/", EchoView.as_view())]
+class StreamReadingJSONParser(JSONParser):
+    """Reads the stream it is given itself, as parsers written for DRF do."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        import json
+
+        return {"parsed_by": "stream", **json.loads(stream.read())}
+
+
+class StreamReadingEchoView(EchoView):
+    parser_classes = [StreamReadingJSONParser]
+
+
+urlpatterns = [
+    path("echo/", EchoView.as_view()),
+    path("echo-stream/", StreamReadingEchoView.as_view()),
+]
 pytestmark = pytest.mark.urls(__name__)
 
 
@@ -48,3 +65,17 @@ def test_body_within_the_limits_is_parsed(client):
     response = client.post("/echo/", {"text": "hello"}, content_type="application/json")
     assert response.status_code == 200
     assert response.json() == {"received": {"text": "hello"}}
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=100)
+def test_a_parser_reading_the_stream_itself_is_held_to_the_limit_too(client):
+    body = b'{"text": "' + b"x" * 200 + b'"}'
+    response = client.post("/echo-stream/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert "DATA_UPLOAD_MAX_MEMORY_SIZE" in response.json()["detail"]
+
+
+def test_a_parser_reading_the_stream_itself_gets_the_whole_body(client):
+    response = client.post("/echo-stream/", {"text": "hello"}, content_type="application/json")
+    assert response.status_code == 200
+    assert response.json() == {"received": {"parsed_by": "stream", "text": "hello"}}

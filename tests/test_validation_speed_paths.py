@@ -321,7 +321,9 @@ def test_nested_serializer_errors_are_translated_too(client):
         body = post(client, "/nested/", {"name": "long", "inner": {"email": "x"}}).json()
     assert body["errors"]["inner"]["email"] == ["Saisissez une adresse de courriel valide."]
     assert body["errors"]["inner"]["title"] == ["Ce champ est obligatoire."]
-    assert body["errors"]["name"] == ["Ensure this field has no more than 3 characters."]
+    assert body["errors"]["name"] == [
+        "Assurez-vous que ce champ ne comporte pas plus de 3 caractères."
+    ]
 
 
 def test_language_code_setting_is_followed_when_no_language_is_active(client):
@@ -540,3 +542,31 @@ def test_a_serializer_overriding_setattr_sees_every_attribute_set():
     serializer = RecordingSerializer(data={"title": "t"})
     assert {"read_only", "required", "error_messages", "style"} <= set(serializer.set_names)
     assert serializer.is_valid()
+
+
+# --- validate_<field> found however the serializer provides it -----------------------------
+
+
+class PerInstanceValidateMethod(serializers.Serializer):
+    """`validate_code` set on the instance; `validate_name` answered by `__getattr__`."""
+
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.validate_code = lambda value: value.upper()
+
+    def __getattr__(self, attribute):
+        if attribute == "validate_name":
+            return lambda value: value + "!"
+        raise AttributeError(attribute)
+
+
+urlpatterns.append(path("per-instance-validate/", view(PerInstanceValidateMethod)))
+
+
+def test_validate_methods_set_on_the_instance_or_by_getattr_are_called(client):
+    for _ in range(2):
+        body = post(client, "/per-instance-validate/", {"code": "ab", "name": "x"}).json()
+        assert body == {"data": {"code": "AB", "name": "x!"}}

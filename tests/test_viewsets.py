@@ -290,3 +290,13 @@ def test_as_view_function_carries_class_and_actions():
     assert view.actions == {"get": "list"}
     assert view.initkwargs == {"suffix": "List"}
     assert view.csrf_exempt is True
+
+
+def test_allow_header_names_each_routes_own_methods(client, note):
+    # Two routes of one viewset class: each instance's Allow is its own action map's.
+    for _ in range(2):
+        assert client.get("/api/notes/")["Allow"] == "GET, POST, HEAD, OPTIONS"
+        detail = client.get(f"/api/notes/{note.pk}/")
+        assert detail["Allow"] == "GET, PUT, PATCH, DELETE, HEAD, OPTIONS"
+        pin = client.post(f"/api/notes/{note.pk}/pin/")
+        assert pin["Allow"] == "POST, DELETE, OPTIONS"

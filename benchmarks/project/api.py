@@ -5,8 +5,8 @@ floor (floor.py) serves the same endpoints by hand.
 """
 
 from books.models import Book
-from books.serializers import BookSerializer
-from rest_framework import filters, pagination, permissions, viewsets
+from books.serializers import AuthorSerializer, BookSerializer
+from rest_framework import filters, pagination, permissions, serializers, viewsets
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.routers import DefaultRouter
 
@@ -24,6 +24,47 @@ class FirstHundredBookViewSet(viewsets.ReadOnlyModelViewSet):
     """The first 100 books, unpaginated."""
 
     queryset = BOOKS.filter(id__lte=100)
+    serializer_class = BookSerializer
+
+
+class CatalogBookSerializer(serializers.ModelSerializer):
+    """BookSerializer's output for non-staff readers, without a `to_representation` override.
+
+    Same keys, same order, same values; on restcycle it may take the values() path.
+    """
+
+    author = AuthorSerializer(read_only=True)
+
+    class Meta:
+        model = Book
+        fields = ["id", "title", "isbn", "price", "published", "author", "tags"]
+
+
+class ProjectedBookViewSet(viewsets.ReadOnlyModelViewSet):
+    """All 1000 books, unpaginated, through CatalogBookSerializer."""
+
+    queryset = BOOKS
+    serializer_class = CatalogBookSerializer
+
+
+class FirstHundredProjectedBookViewSet(viewsets.ReadOnlyModelViewSet):
+    """The first 100 books, unpaginated, through CatalogBookSerializer."""
+
+    queryset = BOOKS.filter(id__lte=100)
+    serializer_class = CatalogBookSerializer
+
+
+class NaiveBookViewSet(viewsets.ReadOnlyModelViewSet):
+    """All 1000 books from a queryset with no select_related/prefetch_related at all."""
+
+    queryset = Book.objects.all()
+    serializer_class = BookSerializer
+
+
+class FirstHundredNaiveBookViewSet(viewsets.ReadOnlyModelViewSet):
+    """The first 100 books from a naive queryset."""
+
+    queryset = Book.objects.filter(id__lte=100)
     serializer_class = BookSerializer
 
 
@@ -54,5 +95,13 @@ class PrivateBookViewSet(viewsets.ReadOnlyModelViewSet):
 router = DefaultRouter()
 router.register("books", BookViewSet, basename="book")
 router.register("books-first100", FirstHundredBookViewSet, basename="book-first100")
+router.register("books-projected", ProjectedBookViewSet, basename="book-projected")
+router.register(
+    "books-projected-first100", FirstHundredProjectedBookViewSet, basename="book-projected-first100"
+)
+router.register("books-naive", NaiveBookViewSet, basename="book-naive")
+router.register(
+    "books-naive-first100", FirstHundredNaiveBookViewSet, basename="book-naive-first100"
+)
 router.register("catalog", CatalogViewSet, basename="catalog")
 router.register("private/books", PrivateBookViewSet, basename="private-book")

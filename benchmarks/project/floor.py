@@ -352,5 +352,11 @@ urlpatterns = [
     path("books/<int:pk>/", book_detail),
     path("books-first100/", first_hundred),
     path("catalog/", catalog),
+    # The projected and naive workloads' views are the same hand-written, prefetched ones.
+    path("books-projected/", book_list),
+    path("books-projected/<int:pk>/", book_detail),
+    path("books-projected-first100/", first_hundred),
+    path("books-naive/", book_list),
+    path("books-naive-first100/", first_hundred),
     path("private/books/<int:pk>/", private_book),
 ]

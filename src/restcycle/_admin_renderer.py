@@ -79,19 +79,9 @@ class AdminRenderer(BrowsableAPIRenderer):
 
     def _error_list(self, errors: Any) -> Any:
         """A rejected submission's errors as an escaped list, when there is no form to show."""
-        messages: list[str] = []
+        from .templatetags.rest_framework import error_messages
 
-        def collect(value: Any, prefix: str = "") -> None:
-            if isinstance(value, dict):
-                for key, item in value.items():
-                    collect(item, f"{prefix}{key}: ")
-            elif isinstance(value, (list, tuple)):
-                for item in value:
-                    collect(item, prefix)
-            elif value is not None:
-                messages.append(f"{prefix}{value}")
-
-        collect(errors)
+        messages = error_messages(errors)
         if not messages:
             return None
         return loader.get_template("rest_framework/admin/error_list.html").render(

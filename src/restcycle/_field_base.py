@@ -50,6 +50,21 @@ NOT_READ_ONLY_REQUIRED = "May not set both `read_only` and `required`"
 NOT_REQUIRED_DEFAULT = "May not set both `required` and `default`"
 USE_READONLYFIELD = "Field(read_only=True) should be ReadOnlyField"
 
+# Field arguments that say how a field is used rather than what it accepts: a `many=True`
+# wrapper (ListSerializer, ManyRelatedField) takes them over from its child.
+WRAPPER_FIELD_ARGUMENTS = (
+    "read_only",
+    "write_only",
+    "required",
+    "default",
+    "initial",
+    "source",
+    "label",
+    "help_text",
+    "style",
+    "error_messages",
+)
+
 # --- attribute access ------------------------------------------------------------------
 
 # Whether a function needs no arguments depends only on its code and defaults, so the
@@ -484,19 +499,23 @@ class Field:
                 "function."
             )
         except (KeyError, AttributeError) as exc:
-            if self.default is not empty:
-                return self.get_default()
-            if self.allow_null:
-                return None
-            if not self.required:
-                raise SkipField()
-            raise type(exc)(
-                f"Got {type(exc).__name__} when attempting to get a value for field "
-                f"`{self.field_name}` on serializer `{type(self.parent).__name__}`.\n"
-                "The serializer field might be named incorrectly and not match any "
-                f"attribute or key on the `{type(instance).__name__}` instance.\n"
-                f"Original exception text was: {exc}."
-            )
+            return self._value_for_missing_attribute(instance, exc)
+
+    def _value_for_missing_attribute(self, instance: Any, exc: Exception) -> Any:
+        """The default (or None, or SkipField) when `source` is missing; else a clear error."""
+        if self.default is not empty:
+            return self.get_default()
+        if self.allow_null:
+            return None
+        if not self.required:
+            raise SkipField()
+        raise type(exc)(
+            f"Got {type(exc).__name__} when attempting to get a value for field "
+            f"`{self.field_name}` on serializer `{type(self.parent).__name__}`.\n"
+            "The serializer field might be named incorrectly and not match any "
+            f"attribute or key on the `{type(instance).__name__}` instance.\n"
+            f"Original exception text was: {exc}."
+        )
 
     def get_default(self) -> Any:
         """The default for a missing value; SkipField when there is none (or on partial)."""

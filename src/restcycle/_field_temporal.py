@@ -12,6 +12,7 @@ import datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from operator import methodcaller
 from typing import Any
 
 from django.conf import settings
@@ -48,7 +49,57 @@ def current_timezone_pinned() -> Iterator[None]:
         _pinned_timezone.reset(token)
 
 
-class DateTimeField(Field):
+class _FormattedField(Field):
+    """A field read with `input_formats` and written with `format` (the settings by default)."""
+
+    datetime_parser = datetime.datetime.strptime
+
+    def __init__(self, format: Any = empty, input_formats: list[str] | None = None, **kwargs):
+        if format is not empty:
+            self.format = format
+        if input_formats is not None:
+            self.input_formats = input_formats
+        super().__init__(**kwargs)
+
+
+def _parse(field: Field, value: Any, input_formats: list, parse_iso: Any, convert: Any) -> Any:
+    """`value` read with the first of `input_formats` that fits it, or None when none does.
+
+    ISO 8601 goes through Django's `parse_iso`; other formats through `field.datetime_parser`,
+    whose datetime `convert` turns into the field's type.
+    """
+    for input_format in input_formats:
+        try:
+            if input_format.lower() == ISO_8601:
+                parsed = parse_iso(value)
+                if parsed is not None:
+                    return parsed
+            else:
+                return convert(field.datetime_parser(value, input_format))
+        except _PARSE_ERRORS:
+            continue
+    return None
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _formatted(value: Any, output_format: str | None, kind: str) -> Any:
+    """A date or time as ISO 8601 or strftime(`output_format`); a datetime is refused."""
+    if output_format is None or isinstance(value, str):
+        return value
+    assert not isinstance(value, datetime.datetime), (
+        f"Expected a `{kind}`, but got a `datetime`. Refusing to coerce, as this may mean "
+        "losing timezone information. Use a custom read-only field and deal with timezone "
+        "issues explicitly."
+    )
+    if output_format.lower() == ISO_8601:
+        return value.isoformat()
+    return value.strftime(output_format)
+
+
+class DateTimeField(_FormattedField):
     """An aware (USE_TZ) or naive datetime; a bare date is refused rather than guessed at."""
 
     default_error_messages = {
@@ -57,7 +108,6 @@ class DateTimeField(Field):
         "make_aware": _('Invalid datetime for the timezone "{timezone}".'),
         "overflow": _("Datetime value out of range."),
     }
-    datetime_parser = datetime.datetime.strptime
 
     def __init__(
         self,
@@ -66,13 +116,9 @@ class DateTimeField(Field):
         default_timezone: datetime.tzinfo | None = None,
         **kwargs: Any,
     ):
-        if format is not empty:
-            self.format = format
-        if input_formats is not None:
-            self.input_formats = input_formats
         if default_timezone is not None:
             self.timezone = default_timezone
-        super().__init__(**kwargs)
+        super().__init__(format, input_formats, **kwargs)
 
     def default_timezone(self) -> datetime.tzinfo | None:
         pinned = _pinned_timezone.get()
@@ -108,20 +154,9 @@ class DateTimeField(Field):
             return self.enforce_timezone(value)
         if isinstance(value, datetime.date):
             self.fail("date")
-        for input_format in input_formats:
-            if input_format.lower() == ISO_8601:
-                try:
-                    parsed = parse_datetime(value)
-                except _PARSE_ERRORS:
-                    continue
-                if parsed is not None:
-                    return self.enforce_timezone(parsed)
-            else:
-                try:
-                    parsed = self.datetime_parser(value, input_format)
-                except _PARSE_ERRORS:
-                    continue
-                return self.enforce_timezone(parsed)
+        parsed = _parse(self, value, input_formats, parse_datetime, _same)
+        if parsed is not None:
+            return self.enforce_timezone(parsed)
         self.fail("invalid", format=humanize_datetime.datetime_formats(input_formats))
 
     def to_representation(self, value: Any) -> Any:
@@ -140,21 +175,13 @@ class DateTimeField(Field):
         return value.strftime(output_format)
 
 
-class DateField(Field):
+class DateField(_FormattedField):
     """A date; a datetime is refused, as dropping its time may shift the day."""
 
     default_error_messages = {
         "invalid": _("Date has wrong format. Use one of these formats instead: {format}."),
         "datetime": _("Expected a date but got a datetime."),
     }
-    datetime_parser = datetime.datetime.strptime
-
-    def __init__(self, format: Any = empty, input_formats: list[str] | None = None, **kwargs):
-        if format is not empty:
-            self.format = format
-        if input_formats is not None:
-            self.input_formats = input_formats
-        super().__init__(**kwargs)
 
     def to_internal_value(self, value: Any) -> datetime.date:
         input_formats = getattr(self, "input_formats", api_settings.DATE_INPUT_FORMATS)
@@ -162,79 +189,37 @@ class DateField(Field):
             self.fail("datetime")
         if isinstance(value, datetime.date):
             return value
-        for input_format in input_formats:
-            try:
-                if input_format.lower() == ISO_8601:
-                    parsed = parse_date(value)
-                    if parsed is not None:
-                        return parsed
-                else:
-                    return self.datetime_parser(value, input_format).date()
-            except _PARSE_ERRORS:
-                continue
+        parsed = _parse(self, value, input_formats, parse_date, methodcaller("date"))
+        if parsed is not None:
+            return parsed
         self.fail("invalid", format=humanize_datetime.date_formats(input_formats))
 
     def to_representation(self, value: Any) -> Any:
         """ISO 8601 (YYYY-MM-DD) or strftime(`format`)."""
         if not value:
             return None
-        output_format = getattr(self, "format", api_settings.DATE_FORMAT)
-        if output_format is None or isinstance(value, str):
-            return value
-        assert not isinstance(value, datetime.datetime), (
-            "Expected a `date`, but got a `datetime`. Refusing to coerce, as this may mean "
-            "losing timezone information. Use a custom read-only field and deal with timezone "
-            "issues explicitly."
-        )
-        if output_format.lower() == ISO_8601:
-            return value.isoformat()
-        return value.strftime(output_format)
+        return _formatted(value, getattr(self, "format", api_settings.DATE_FORMAT), "date")
 
 
-class TimeField(Field):
+class TimeField(_FormattedField):
     default_error_messages = {
         "invalid": _("Time has wrong format. Use one of these formats instead: {format}."),
     }
-    datetime_parser = datetime.datetime.strptime
-
-    def __init__(self, format: Any = empty, input_formats: list[str] | None = None, **kwargs):
-        if format is not empty:
-            self.format = format
-        if input_formats is not None:
-            self.input_formats = input_formats
-        super().__init__(**kwargs)
 
     def to_internal_value(self, value: Any) -> datetime.time:
         input_formats = getattr(self, "input_formats", api_settings.TIME_INPUT_FORMATS)
         if isinstance(value, datetime.time):
             return value
-        for input_format in input_formats:
-            try:
-                if input_format.lower() == ISO_8601:
-                    parsed = parse_time(value)
-                    if parsed is not None:
-                        return parsed
-                else:
-                    return self.datetime_parser(value, input_format).time()
-            except _PARSE_ERRORS:
-                continue
+        parsed = _parse(self, value, input_formats, parse_time, methodcaller("time"))
+        if parsed is not None:
+            return parsed
         self.fail("invalid", format=humanize_datetime.time_formats(input_formats))
 
     def to_representation(self, value: Any) -> Any:
         """ISO 8601 (hh:mm:ss[.uuuuuu]) or strftime(`format`)."""
         if value in (None, ""):
             return None
-        output_format = getattr(self, "format", api_settings.TIME_FORMAT)
-        if output_format is None or isinstance(value, str):
-            return value
-        assert not isinstance(value, datetime.datetime), (
-            "Expected a `time`, but got a `datetime`. Refusing to coerce, as this may mean "
-            "losing timezone information. Use a custom read-only field and deal with timezone "
-            "issues explicitly."
-        )
-        if output_format.lower() == ISO_8601:
-            return value.isoformat()
-        return value.strftime(output_format)
+        return _formatted(value, getattr(self, "format", api_settings.TIME_FORMAT), "time")
 
 
 def _unknown_duration_format(output_format: Any) -> ValueError:

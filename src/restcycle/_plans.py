@@ -10,7 +10,8 @@ how to convert it (nothing at all when the field returns its input unchanged). P
 object class it generates one function that builds the output dict in a single
 expression. Anything the plan did not foresee (an exception, a value that is
 callable, a missing attribute) re-runs that object through DRF's field-by-field loop
-(`_default_to_representation`), which is therefore always the reference behaviour.
+(`_serializer_steps.default_to_representation`), which is therefore always the reference
+behaviour.
 
 The plan also records what each field reads (`Plan.reads`): column, relation,
 prefetch cache, whether it needs the model instance; query planning builds on it.

@@ -168,6 +168,7 @@ _prototypes: dict[type, Any] = {}
 @on_reload
 def _clear_caches() -> None:
     _reads_cache.clear()
+    _decisions.clear()
     _prototypes.clear()
     from . import _projection
 
@@ -292,6 +293,37 @@ def add_lookups(queryset: QuerySet, select: list, prefetch: list) -> tuple[Query
     return queryset, add_select, shown
 
 
+# (serializer class, model, the queryset's own lookups) -> what add_lookups added to them
+_decisions: dict[tuple, tuple] = {}
+
+
+def _frozen_select(tree: Any) -> Any:
+    if tree is True or tree is False:
+        return tree
+    return tuple(sorted((name, _frozen_select(sub)) for name, sub in tree.items()))
+
+
+def _decision_key(serializer_class: type, model: type, queryset: QuerySet) -> tuple | None:
+    """The planning decision's cache key, or None when the queryset's lookups can't be keyed."""
+    if queryset.query._filtered_relations:
+        return None  # prefetch_related checks names against them: decide afresh
+    existing = queryset._prefetch_related_lookups
+    for lookup in existing:
+        if lookup.__class__ is not str:
+            return None  # Prefetch objects compare by path only: decide afresh
+    return (serializer_class, model, _frozen_select(queryset.query.select_related), existing)
+
+
+def _with_lookups(queryset: QuerySet, added_select: list, lookups: tuple) -> QuerySet:
+    """`queryset` given a remembered decision: the selects added, the prefetch list as before."""
+    if added_select:
+        queryset = queryset.select_related(*added_select)
+    if lookups != queryset._prefetch_related_lookups:
+        queryset = queryset._chain()
+        queryset._prefetch_related_lookups = lookups
+    return queryset
+
+
 # --- the view side -----------------------------------------------------------------------
 
 
@@ -324,8 +356,18 @@ def _planned(view: Any, queryset: Any) -> tuple[Any, dict]:
         reason = "no serializer class"
     if reason is not None:
         return queryset, {"applied": False, "reason": reason}
-    select, prefetches = serializer_reads(view, serializer_class, queryset.model)
-    queryset, added_select, added_prefetch = add_lookups(queryset, select, prefetches)
+    model = queryset.model
+    select, prefetches = serializer_reads(view, serializer_class, model)
+    key = _decision_key(serializer_class, model, queryset)
+    decision = _decisions.get(key) if key is not None else None
+    if decision is None:
+        queryset, added_select, added_prefetch = add_lookups(queryset, select, prefetches)
+        if key is not None and (serializer_class, model) in _reads_cache:
+            _decisions[key] = (added_select, added_prefetch, queryset._prefetch_related_lookups)
+    else:
+        added_select, added_prefetch, lookups = decision
+        queryset = _with_lookups(queryset, added_select, lookups)
+        added_select, added_prefetch = list(added_select), list(added_prefetch)
     return queryset, {
         "applied": True,
         "reason": None,

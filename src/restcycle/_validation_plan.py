@@ -32,17 +32,18 @@ _PACKAGE = __name__.rpartition(".")[0]
 class _Step:
     __slots__ = ("name", "get_value", "quick", "run_validation", "validate_method", "attrs", "key")
 
-    def __init__(self, serializer: Any, field: Any):
-        self.name = field.field_name
+    def __init__(self, serializer: Any, field: Any, validate_method: Any = None):
+        name = field.field_name
+        self.name = name
         # Field.get_value on non-form input is a plain dict lookup; do it inline.
-        custom_get_value = type(field).get_value is not Field.get_value
-        self.get_value = field.get_value if custom_get_value else None
+        self.get_value = field.get_value if _custom_get_value(type(field)) else None
         # Settles common input (and common errors) without raising; see quick_check.
         self.quick = quick_check(field)
         self.run_validation = field.run_validation
-        self.validate_method = getattr(serializer, "validate_" + field.field_name, None)
-        self.attrs = field.source_attrs
-        self.key = field.source_attrs[0] if len(field.source_attrs) == 1 else None
+        self.validate_method = validate_method
+        attrs = field.source_attrs
+        self.attrs = attrs
+        self.key = attrs[0] if len(attrs) == 1 else None
 
     def linked(self, validate_method: Any) -> _Step:
         """A copy of this prototype step calling one instance's `validate_<field>`."""
@@ -56,9 +57,41 @@ class _Step:
 def _steps(serializer: Any) -> list[_Step]:
     steps = serializer.__dict__.get("_validation_steps")
     if steps is None:
-        steps = [_Step(serializer, field) for field in serializer._writable_fields]
+        steps = [
+            _Step(serializer, field, _validate_method(serializer, field.field_name))
+            for field in serializer._writable_fields
+        ]
         serializer.__dict__["_validation_steps"] = steps
     return steps
+
+
+# field class -> overrides Field.get_value
+_custom_get_value_cache: dict[type, bool] = {}
+# serializer class -> names of its `validate_*` attributes, or None (it has __getattr__)
+_validate_names_cache: dict[type, Any] = {}
+
+
+def _custom_get_value(cls: type) -> bool:
+    try:
+        return _custom_get_value_cache[cls]
+    except KeyError:
+        custom = _custom_get_value_cache[cls] = cls.get_value is not Field.get_value
+        return custom
+
+
+def _validate_method(serializer: Any, field_name: str) -> Any:
+    """`getattr(serializer, "validate_<field_name>", None)`, without a failed lookup per field."""
+    cls = type(serializer)
+    try:
+        names = _validate_names_cache[cls]
+    except KeyError:
+        dynamic = getattr(cls, "__getattr__", None) is not None
+        names = None if dynamic else frozenset(n for n in dir(cls) if n.startswith("validate_"))
+        _validate_names_cache[cls] = names
+    name = "validate_" + field_name
+    if names is None or name in names or name in serializer.__dict__:
+        return getattr(serializer, name, None)
+    return None
 
 
 # serializer class -> its prototype steps (validate_method unbound), or False
@@ -69,6 +102,7 @@ _class_has_validate_methods: dict[type, bool] = {}
 @on_reload
 def _clear_class_steps() -> None:
     _class_steps.clear()
+    _validate_names_cache.clear()
     _class_has_validate_methods.clear()
 
 
@@ -105,8 +139,12 @@ def _prototype_steps(serializer: Any) -> list | None:
     steps = _class_steps.get(cls)
     if steps is None:
         steps = False
-        if _plans._class_plan_allowed(cls) and (
-            cls._writable_fields is _plans._ref["serializer_base"]._writable_fields
+        base = _plans._ref["serializer_base"]
+        if (
+            _plans._class_plan_allowed(cls)
+            and cls._writable_fields is base._writable_fields
+            # validate_<field> from __getattr__ is looked up per instance (_steps).
+            and getattr(cls, "__getattr__", None) is None
         ):
             try:
                 proto = _plans._prototype(cls)
@@ -116,13 +154,13 @@ def _prototype_steps(serializer: Any) -> list | None:
                 fields = list(proto._writable_fields)
                 if all(_validates_without_instance(field) for field in fields):
                     steps = [_Step(proto, field) for field in fields]
+                    # An own __init__ may set validate_<field> on the instance.
+                    per_instance = cls.__init__ is not base.__init__
                     for step in steps:
                         # Bound per instance: record the name only.
-                        step.validate_method = (
-                            "validate_" + step.name
-                            if hasattr(cls, "validate_" + step.name)
-                            else None
-                        )
+                        name = "validate_" + step.name
+                        has_method = per_instance or hasattr(cls, name)
+                        step.validate_method = name if has_method else None
         _class_steps[cls] = steps
         _class_has_validate_methods[cls] = bool(steps) and any(
             step.validate_method is not None for step in steps
@@ -147,7 +185,7 @@ def _instance_steps(serializer: Any, data: Any) -> list:
             return [
                 step
                 if step.validate_method is None
-                else step.linked(getattr(serializer, step.validate_method))
+                else step.linked(getattr(serializer, step.validate_method, None))
                 for step in prototypes
             ]
     return _steps(serializer)
@@ -235,7 +273,7 @@ def plain_is_valid(serializer: Any, data: Any) -> tuple[Any, Any] | None:
         value = serializer.validate(value)
         assert value is not None, ".validate() should return the validated data"
     except (ValidationError, DjangoValidationError) as exc:
-        from .serializers import as_serializer_error
+        from ._serializer_steps import as_serializer_error
 
         return {}, ValidationError(detail=as_serializer_error(exc)).detail
     return value, {}

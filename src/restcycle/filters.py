@@ -18,10 +18,11 @@ from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import DataError, connections, models, transaction
 from django.db.models.constants import LOOKUP_SEP
 from django.template import loader
-from django.utils.encoding import force_str, iri_to_uri
+from django.utils.encoding import iri_to_uri
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 
+from ._openapi_parameter import optional_query_parameter
 from ._setting_defaults import SettingDefault
 from .exceptions import ValidationError
 from .utils.urls import replace_query_param
@@ -214,15 +215,7 @@ class SearchFilter(BaseFilterBackend):
         return loader.get_template(self.template).render(context)
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict]:
-        return [
-            {
-                "name": self.search_param,
-                "required": False,
-                "in": "query",
-                "description": force_str(self.search_description),
-                "schema": {"type": "string"},
-            }
-        ]
+        return [optional_query_parameter(self.search_param, self.search_description, "string")]
 
 
 class UnaccentedSearchFilter(SearchFilter):
@@ -356,12 +349,4 @@ class OrderingFilter(BaseFilterBackend):
         return loader.get_template(self.template).render(context)
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict]:
-        return [
-            {
-                "name": self.ordering_param,
-                "required": False,
-                "in": "query",
-                "description": force_str(self.ordering_description),
-                "schema": {"type": "string"},
-            }
-        ]
+        return [optional_query_parameter(self.ordering_param, self.ordering_description, "string")]

@@ -20,9 +20,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import InvalidPage
 from django.core.paginator import Paginator as DjangoPaginator
 from django.template import loader
-from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
+from ._openapi_parameter import optional_query_parameter
 from ._setting_defaults import SettingDefault
 from .exceptions import NotFound
 from .response import Response
@@ -91,6 +91,16 @@ def _get_page_links(page_numbers: list[int | None], current: int, url_func: Any)
     return links
 
 
+def _numbered_html_context(paginator: Any, current: int, final: int, url_func: Any) -> dict:
+    """What the numbered page controls template shows: previous, next and the page links."""
+    page_links = _get_page_links(_get_displayed_page_numbers(current, final), current, url_func)
+    return {
+        "previous_url": paginator.get_previous_link(),
+        "next_url": paginator.get_next_link(),
+        "page_links": page_links,
+    }
+
+
 def _reverse_ordering(ordering: tuple[str, ...]) -> tuple[str, ...]:
     """Flip the direction of each field of an `order_by` tuple."""
     return tuple(field[1:] if field.startswith("-") else "-" + field for field in ordering)
@@ -123,30 +133,52 @@ class BasePagination:
         return []
 
 
+def _size_from_query(request: Any, param: str | None, cutoff: int | None, default: Any) -> Any:
+    """The positive size asked for in the `param` query parameter, capped at `cutoff`.
+
+    `default` when there is no such parameter, or it is missing or not a positive integer.
+    """
+    if param:
+        with contextlib.suppress(KeyError, ValueError, TypeError):
+            return _positive_int(request.query_params[param], strict=True, cutoff=cutoff)
+    return default
+
+
 def _requested_page_size(paginator: Any, request: Any) -> int | None:
     """The client's page size (when the paginator lets it choose), else the paginator's own."""
-    if paginator.page_size_query_param:
-        with contextlib.suppress(KeyError, ValueError, TypeError):
-            return _positive_int(
-                request.query_params[paginator.page_size_query_param],
-                strict=True,
-                cutoff=paginator.max_page_size,
-            )
-    return paginator.page_size
-
-
-def _integer_query_parameter(name: str, description: Any) -> dict:
-    return {
-        "name": name,
-        "required": False,
-        "in": "query",
-        "description": force_str(description),
-        "schema": {"type": "integer"},
-    }
+    return _size_from_query(
+        request, paginator.page_size_query_param, paginator.max_page_size, paginator.page_size
+    )
 
 
 def _link_schema(example: str) -> dict:
     return {"type": "string", "nullable": True, "format": "uri", "example": example}
+
+
+def _counted_page_response(paginator: Any, count: int, data: Any) -> Response:
+    """A page that tells the total `count`, with links to its neighbours and the `results`."""
+    return Response(
+        {
+            "count": count,
+            "next": paginator.get_next_link(),
+            "previous": paginator.get_previous_link(),
+            "results": data,
+        }
+    )
+
+
+def _counted_page_schema(results: dict, next_example: str, previous_example: str) -> dict:
+    """The OpenAPI schema of what `_counted_page_response` returns."""
+    return {
+        "type": "object",
+        "required": ["count", "results"],
+        "properties": {
+            "count": {"type": "integer", "example": 123},
+            "next": _link_schema(next_example),
+            "previous": _link_schema(previous_example),
+            "results": results,
+        },
+    }
 
 
 class PageNumberPagination(BasePagination):
@@ -192,27 +224,11 @@ class PageNumberPagination(BasePagination):
         return _requested_page_size(self, request)
 
     def get_paginated_response(self, data: Any) -> Response:
-        return Response(
-            {
-                "count": self.page.paginator.count,
-                "next": self.get_next_link(),
-                "previous": self.get_previous_link(),
-                "results": data,
-            }
-        )
+        return _counted_page_response(self, self.page.paginator.count, data)
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
         example = "http://api.example.org/accounts/?" + self.page_query_param + "={}"
-        return {
-            "type": "object",
-            "required": ["count", "results"],
-            "properties": {
-                "count": {"type": "integer", "example": 123},
-                "next": _link_schema(example.format(4)),
-                "previous": _link_schema(example.format(2)),
-                "results": schema,
-            },
-        }
+        return _counted_page_schema(schema, example.format(4), example.format(2))
 
     def _page_url(self, url: str, page_number: int) -> str:
         # Page 1 is the bare URL, so the first page has a single canonical address.
@@ -236,26 +252,21 @@ class PageNumberPagination(BasePagination):
         base_url = self.request.build_absolute_uri()
         current = self.page.number
         final = self.page.paginator.num_pages
-        page_links = _get_page_links(
-            _get_displayed_page_numbers(current, final),
-            current,
-            lambda number: self._page_url(base_url, number),
+        return _numbered_html_context(
+            self, current, final, lambda number: self._page_url(base_url, number)
         )
-        return {
-            "previous_url": self.get_previous_link(),
-            "next_url": self.get_next_link(),
-            "page_links": page_links,
-        }
 
     def to_html(self) -> str:
         return loader.get_template(self.template).render(self.get_html_context())
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict]:
-        parameters = [_integer_query_parameter(self.page_query_param, self.page_query_description)]
+        parameters = [
+            optional_query_parameter(self.page_query_param, self.page_query_description, "integer")
+        ]
         if self.page_size_query_param is not None:
             parameters.append(
-                _integer_query_parameter(
-                    self.page_size_query_param, self.page_size_query_description
+                optional_query_parameter(
+                    self.page_size_query_param, self.page_size_query_description, "integer"
                 )
             )
         return parameters
@@ -293,40 +304,17 @@ class LimitOffsetPagination(BasePagination):
         return list(queryset[self.offset : min(self.offset + self.limit, self.count)])
 
     def get_paginated_response(self, data: Any) -> Response:
-        return Response(
-            {
-                "count": self.count,
-                "next": self.get_next_link(),
-                "previous": self.get_previous_link(),
-                "results": data,
-            }
-        )
+        return _counted_page_response(self, self.count, data)
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
         example = (
             "http://api.example.org/accounts/?"
             f"{self.offset_query_param}={{}}&{self.limit_query_param}=100"
         )
-        return {
-            "type": "object",
-            "required": ["count", "results"],
-            "properties": {
-                "count": {"type": "integer", "example": 123},
-                "next": _link_schema(example.format(400)),
-                "previous": _link_schema(example.format(200)),
-                "results": schema,
-            },
-        }
+        return _counted_page_schema(schema, example.format(400), example.format(200))
 
     def get_limit(self, request: Any) -> int | None:
-        if self.limit_query_param:
-            with contextlib.suppress(KeyError, ValueError, TypeError):
-                return _positive_int(
-                    request.query_params[self.limit_query_param],
-                    strict=True,
-                    cutoff=self.max_limit,
-                )
-        return self.default_limit
+        return _size_from_query(request, self.limit_query_param, self.max_limit, self.default_limit)
 
     def get_offset(self, request: Any) -> int:
         try:
@@ -379,22 +367,19 @@ class LimitOffsetPagination(BasePagination):
             offset = self.offset + (number - current) * self.limit
             return replace_query_param(base_url, self.offset_query_param, offset)
 
-        page_links = _get_page_links(
-            _get_displayed_page_numbers(current, final), current, page_number_to_url
-        )
-        return {
-            "previous_url": self.get_previous_link(),
-            "next_url": self.get_next_link(),
-            "page_links": page_links,
-        }
+        return _numbered_html_context(self, current, final, page_number_to_url)
 
     def to_html(self) -> str:
         return loader.get_template(self.template).render(self.get_html_context())
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict]:
         return [
-            _integer_query_parameter(self.limit_query_param, self.limit_query_description),
-            _integer_query_parameter(self.offset_query_param, self.offset_query_description),
+            optional_query_parameter(
+                self.limit_query_param, self.limit_query_description, "integer"
+            ),
+            optional_query_parameter(
+                self.offset_query_param, self.offset_query_description, "integer"
+            ),
         ]
 
 
@@ -622,18 +607,14 @@ class CursorPagination(BasePagination):
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict]:
         parameters = [
-            {
-                "name": self.cursor_query_param,
-                "required": False,
-                "in": "query",
-                "description": force_str(self.cursor_query_description),
-                "schema": {"type": "string"},
-            }
+            optional_query_parameter(
+                self.cursor_query_param, self.cursor_query_description, "string"
+            )
         ]
         if self.page_size_query_param is not None:
             parameters.append(
-                _integer_query_parameter(
-                    self.page_size_query_param, self.page_size_query_description
+                optional_query_parameter(
+                    self.page_size_query_param, self.page_size_query_description, "integer"
                 )
             )
         return parameters

@@ -102,6 +102,14 @@ def read_body(stream: Any, parser_context: dict | None) -> bytes | str:
     return body
 
 
+def reads_body_within_limit(parser: Any) -> bool:
+    """True when `parser.parse` reads the HttpRequest itself through `read_body`.
+
+    Such a parser gets the request as its stream: the body is read once, limit checked.
+    """
+    return getattr(type(parser), "parse", None) in _BODY_LIMITED_PARSES
+
+
 class BaseParser:
     """All parsers subclass this, set `media_type` and implement `parse()`."""
 
@@ -251,3 +259,7 @@ class FileUploadParser(BaseParser):
             return None
         # Django decodes RFC 2231/8187 `filename*` into `filename`, preferring it.
         return params.get("filename*") or params.get("filename")
+
+
+# Parsers whose own parse() reads the body with read_body (see reads_body_within_limit).
+_BODY_LIMITED_PARSES = (JSONParser.parse, FormParser.parse)

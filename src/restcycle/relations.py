@@ -20,7 +20,8 @@ from django.urls import NoReverseMatch, Resolver404, get_script_prefix, resolve
 from django.utils.encoding import smart_str, uri_to_iri
 from django.utils.translation import gettext_lazy as _
 
-from .fields import (
+from ._field_base import WRAPPER_FIELD_ARGUMENTS
+from .fields import (  # noqa: F401  SkipField is importable from here, as in DRF
     Field,
     SkipField,
     empty,
@@ -97,16 +98,7 @@ class PKOnlyObject:
 
 # Arguments of a related field that belong to the ManyRelatedField that `many=True` makes.
 MANY_RELATION_KWARGS = (
-    "read_only",
-    "write_only",
-    "required",
-    "default",
-    "initial",
-    "source",
-    "label",
-    "help_text",
-    "style",
-    "error_messages",
+    *WRAPPER_FIELD_ARGUMENTS,
     "allow_empty",
     "html_cutoff",
     "html_cutoff_text",
@@ -118,19 +110,42 @@ def _settings_cutoff() -> int | None:
     return None if cutoff is None else int(cutoff)
 
 
-class RelatedField(Field):
-    """Base of fields that represent a related model instance."""
+class _HTMLSelectOptions:
+    """The choices a relation offers an HTML <select>: `get_choices()`, cut at `html_cutoff`."""
 
-    queryset: Any = None
     html_cutoff: int | None = None
     html_cutoff_text: Any = None
 
-    def __init__(self, **kwargs: Any):
-        self.queryset = kwargs.pop("queryset", self.queryset)
+    def _pop_html_cutoff(self, kwargs: dict) -> None:
         self.html_cutoff = kwargs.pop("html_cutoff", _settings_cutoff())
         self.html_cutoff_text = kwargs.pop(
             "html_cutoff_text", self.html_cutoff_text or _(api_settings.HTML_SELECT_CUTOFF_TEXT)
         )
+
+    @property
+    def choices(self) -> dict:
+        return self.get_choices()
+
+    @property
+    def grouped_choices(self) -> dict:
+        return self.choices
+
+    def iter_options(self) -> Any:
+        return iter_options(
+            self.get_choices(cutoff=self.html_cutoff),
+            cutoff=self.html_cutoff,
+            cutoff_text=self.html_cutoff_text,
+        )
+
+
+class RelatedField(_HTMLSelectOptions, Field):
+    """Base of fields that represent a related model instance."""
+
+    queryset: Any = None
+
+    def __init__(self, **kwargs: Any):
+        self.queryset = kwargs.pop("queryset", self.queryset)
+        self._pop_html_cutoff(kwargs)
         if not method_overridden("get_queryset", RelatedField, self):
             assert self.queryset is not None or kwargs.get("read_only"), (
                 "Relational field must provide a `queryset` argument, "
@@ -199,21 +214,6 @@ class RelatedField(Field):
         if cutoff is not None:
             queryset = queryset[:cutoff]
         return {self.to_representation(item): self.display_value(item) for item in queryset}
-
-    @property
-    def choices(self) -> dict:
-        return self.get_choices()
-
-    @property
-    def grouped_choices(self) -> dict:
-        return self.choices
-
-    def iter_options(self) -> Any:
-        return iter_options(
-            self.get_choices(cutoff=self.html_cutoff),
-            cutoff=self.html_cutoff,
-            cutoff_text=self.html_cutoff_text,
-        )
 
     def display_value(self, instance: Any) -> str:
         return str(instance)
@@ -432,7 +432,7 @@ class SlugRelatedField(RelatedField):
         return attrgetter(self.slug_field.replace("__", "."))(obj)
 
 
-class ManyRelatedField(Field):
+class ManyRelatedField(_HTMLSelectOptions, Field):
     """A list of related objects, each handled by `child_relation`.
 
     Made by `many=True` on a related field; to customise it, override `many_init`
@@ -445,16 +445,11 @@ class ManyRelatedField(Field):
         "not_a_list": _('Expected a list of items but got type "{input_type}".'),
         "empty": _("This list may not be empty."),
     }
-    html_cutoff: int | None = None
-    html_cutoff_text: Any = None
 
     def __init__(self, child_relation: Any = None, *args: Any, **kwargs: Any):
         self.child_relation = child_relation
         self.allow_empty = kwargs.pop("allow_empty", True)
-        self.html_cutoff = kwargs.pop("html_cutoff", _settings_cutoff())
-        self.html_cutoff_text = kwargs.pop(
-            "html_cutoff_text", self.html_cutoff_text or _(api_settings.HTML_SELECT_CUTOFF_TEXT)
-        )
+        self._pop_html_cutoff(kwargs)
         assert child_relation is not None, "`child_relation` is a required argument."
         super().__init__(*args, **kwargs)
         self.child_relation.bind(field_name="", parent=self)
@@ -481,19 +476,7 @@ class ManyRelatedField(Field):
         try:
             relationship = get_attribute(instance, self.source_attrs)
         except (KeyError, AttributeError) as exc:
-            if self.default is not empty:
-                return self.get_default()
-            if self.allow_null:
-                return None
-            if not self.required:
-                raise SkipField()
-            raise type(exc)(
-                f"Got {type(exc).__name__} when attempting to get a value for field "
-                f"`{self.field_name}` on serializer `{type(self.parent).__name__}`.\n"
-                "The serializer field might be named incorrectly and not match any "
-                f"attribute or key on the `{type(instance).__name__}` instance.\n"
-                f"Original exception text was: {exc}."
-            )
+            return self._value_for_missing_attribute(instance, exc)
         return relationship.all() if hasattr(relationship, "all") else relationship
 
     def to_representation(self, iterable: Any) -> list:
@@ -502,18 +485,3 @@ class ManyRelatedField(Field):
 
     def get_choices(self, cutoff: int | None = None) -> dict:
         return self.child_relation.get_choices(cutoff)
-
-    @property
-    def choices(self) -> dict:
-        return self.get_choices()
-
-    @property
-    def grouped_choices(self) -> dict:
-        return self.choices
-
-    def iter_options(self) -> Any:
-        return iter_options(
-            self.get_choices(cutoff=self.html_cutoff),
-            cutoff=self.html_cutoff,
-            cutoff_text=self.html_cutoff_text,
-        )

@@ -102,6 +102,10 @@ class ForcedAuthentication:
         return (self.force_user, self.force_token)
 
 
+# What JSON parses to: never a DataAndFiles, so no `.data` lookup is tried.
+_PLAIN_PARSED = frozenset({dict, list, str, int, float, bool, type(None)})
+
+
 class Request:
     """A REST framework request: an HttpRequest plus parsed data and an authenticated user.
 
@@ -339,9 +343,10 @@ class Request:
                 # Read through the parsers' helper: an oversized body is a 400 ParseError
                 # with a JSON detail, not Django's HTML page.
                 # Imported here: parsers → renderers → the browsable API imports this module.
-                from .parsers import read_body
+                from .parsers import read_body, reads_body_within_limit
 
-                stream = io.BytesIO(read_body(self._request, self.parser_context))
+                if not reads_body_within_limit(parser):
+                    stream = io.BytesIO(read_body(self._request, self.parser_context))
             parsed = parser.parse(stream, media_type, self.parser_context)
         except Exception:
             # Remember empty data so that later reads (the browsable API, logging) do not
@@ -352,6 +357,8 @@ class Request:
             raise
 
         # A parser returns either plain data or an object with `.data` and `.files`.
+        if parsed.__class__ in _PLAIN_PARSED:
+            return (parsed, MultiValueDict())
         try:
             return (parsed.data, parsed.files)
         except AttributeError:

@@ -15,20 +15,21 @@ from __future__ import annotations
 
 import copy
 import inspect
-import traceback
-import warnings
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models.manager import BaseManager
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from . import _model_serializer_build as _build
-from . import _plans, _trace, _validation_plan
-from ._field_base import field_init_follows, init_with_defaults
-from .exceptions import ErrorDetail, ValidationError
+from . import _model_serializer_writes as _writes
+from . import _plans, _serializer_steps, _trace, _validation_plan
+from ._field_base import WRAPPER_FIELD_ARGUMENTS, field_init_follows, init_with_defaults
+from ._model_serializer_writes import raise_errors_on_nested_writes  # noqa: F401  as in DRF
+from ._serializer_steps import as_serializer_error  # noqa: F401  as in DRF
+from ._serializer_steps import default_to_representation as _default_to_representation
+from .exceptions import ValidationError
 from .fields import *  # noqa: F403  DRF's serializers module re-exports every field
 from .fields import (  # noqa: F401  names DRF's serializers module also exposes
     CreateOnlyDefault,
@@ -40,7 +41,7 @@ from .fields import (  # noqa: F401  names DRF's serializers module also exposes
     set_value,
 )
 from .relations import *  # noqa: F403  and every relational field
-from .relations import (
+from .relations import (  # noqa: F401  PKOnlyObject is importable from here, as in DRF
     HyperlinkedIdentityField,
     HyperlinkedRelatedField,
     PKOnlyObject,
@@ -48,7 +49,7 @@ from .relations import (
     SlugRelatedField,
 )
 from .settings import api_settings
-from .utils import html, model_meta, representation
+from .utils import html, model_meta, representation  # noqa: F401  model_meta as in DRF
 from .utils.field_mapping import (  # noqa: F401  importable from here, as in DRF
     ClassLookupDict,
     get_field_kwargs,
@@ -70,16 +71,7 @@ ALL_FIELDS = "__all__"
 
 # Arguments a `many=True` call passes on to the ListSerializer instead of the child.
 LIST_SERIALIZER_KWARGS = (
-    "read_only",
-    "write_only",
-    "required",
-    "default",
-    "initial",
-    "source",
-    "label",
-    "help_text",
-    "style",
-    "error_messages",
+    *WRAPPER_FIELD_ARGUMENTS,
     "allow_empty",
     "instance",
     "data",
@@ -91,66 +83,6 @@ LIST_SERIALIZER_KWARGS = (
 )
 # ... and those that belong to the ListSerializer only, never to the child.
 LIST_SERIALIZER_KWARGS_REMOVE = ("allow_empty", "min_length", "max_length")
-
-_COMMIT_MESSAGE = (
-    "'commit' is not a valid keyword argument to the 'save()' method. "
-    "If you need to access data before committing to the database then "
-    "inspect 'serializer.validated_data' instead. "
-    "You can also pass additional keyword arguments to 'save()' if you "
-    "need to set extra attributes on the saved model instance. "
-    "For example: 'serializer.save(owner=request.user)'.'"
-)
-
-
-# --- helpers DRF exposes at module level ------------------------------------------------
-
-
-def as_serializer_error(exc: Exception) -> dict:
-    """The `{field: [errors]}` dict a serializer reports for a validation exception."""
-    assert isinstance(exc, (ValidationError, DjangoValidationError))
-    detail = get_error_detail(exc) if isinstance(exc, DjangoValidationError) else exc.detail
-    if isinstance(detail, Mapping):
-        # Every value is a list (or a nested dict) of errors.
-        return {
-            key: value if isinstance(value, (list, Mapping)) else [value]
-            for key, value in detail.items()
-        }
-    if isinstance(detail, list):
-        # Errors raised as a list are non-field errors.
-        return {api_settings.NON_FIELD_ERRORS_KEY: detail}
-    return {api_settings.NON_FIELD_ERRORS_KEY: [detail]}
-
-
-def raise_errors_on_nested_writes(method_name: str, serializer: Any, validated_data: Any) -> None:
-    """Refuse the default create/update when nested or dotted-source data would be lost."""
-    model_field_info = model_meta.get_field_info(serializer.Meta.model)
-    relations = model_field_info.relations
-    where = f"`{serializer.__class__.__module__}.{serializer.__class__.__name__}`"
-
-    assert not any(
-        isinstance(field, BaseSerializer)
-        and (field.source in validated_data)
-        and (field.source in relations)
-        and isinstance(validated_data[field.source], (list, dict))
-        for field in serializer._writable_fields
-    ), (
-        f"The `.{method_name}()` method does not support writable nested "
-        f"fields by default.\nWrite an explicit `.{method_name}()` method for "
-        f"serializer {where}, or set `read_only=True` on nested serializer fields."
-    )
-
-    assert not any(
-        len(field.source_attrs) > 1
-        and (field.source_attrs[0] in validated_data)
-        and (field.source_attrs[0] in relations)
-        and isinstance(validated_data[field.source_attrs[0]], (list, dict))
-        for field in serializer._writable_fields
-    ), (
-        f"The `.{method_name}()` method does not support writable dotted-source "
-        f"fields by default.\nWrite an explicit `.{method_name}()` method for "
-        f"serializer {where}, or set `read_only=True` on dotted-source serializer fields."
-    )
-
 
 # --- BaseSerializer ----------------------------------------------------------------------
 
@@ -212,57 +144,29 @@ class BaseSerializer(Field):
         """Create or update the instance from `validated_data` (plus `kwargs`)."""
         assert hasattr(self, "_errors"), "You must call `.is_valid()` before calling `.save()`."
         assert not self.errors, "You cannot call `.save()` on a serializer with invalid data."
-        assert "commit" not in kwargs, _COMMIT_MESSAGE
+        assert "commit" not in kwargs, _serializer_steps.COMMIT_MESSAGE
         assert not hasattr(self, "_data"), (
             "You cannot call `.save()` after accessing `serializer.data`."
             "If you need to access data before committing to the database then "
             "inspect 'serializer.validated_data' instead. "
         )
 
-        validated_data = {**self.validated_data, **kwargs}
-        trace = _trace.current.get() if _trace.hook is not None else None
-        if trace is not None:
-            trace.enter("perform")
-        try:
-            if self.instance is not None:
-                self.instance = self.update(self.instance, validated_data)
-                assert self.instance is not None, "`update()` did not return an object instance."
-            else:
-                self.instance = self.create(validated_data)
-                assert self.instance is not None, "`create()` did not return an object instance."
-        finally:
-            if trace is not None:
-                trace.exit()
-        return self.instance
+        return _serializer_steps.save(self, {**self.validated_data, **kwargs})
 
     def is_valid(self, *, raise_exception: bool = False) -> bool:
         """Validate `initial_data`; errors go to `.errors` (or raise, with raise_exception)."""
-        assert hasattr(self, "initial_data"), (
-            "Cannot call `.is_valid()` as no `data=` keyword argument was "
-            "passed when instantiating the serializer instance."
-        )
-        if not hasattr(self, "_validated_data"):
-            trace = _trace.current.get() if _trace.hook is not None else None
-            if trace is not None:
-                trace.enter("validate")
-            try:
-                # A plain Serializer given a dict settles its errors without raising them.
-                settled = _validation_plan.plain_is_valid(self, self.initial_data)
-                if settled is None:
-                    try:
-                        settled = (self.run_validation(self.initial_data), {})
-                    except ValidationError as exc:
-                        settled = ({}, exc.detail)
-                if settled[1] and trace is not None:
-                    trace.note_invalid(self)
-            finally:
-                if trace is not None:
-                    trace.exit()
-            self._validated_data, self._errors = settled
+        return _serializer_steps.is_valid(self, raise_exception)
 
-        if self._errors and raise_exception:
-            raise ValidationError(self.errors)
-        return not bool(self._errors)
+    def _settle_validation(self) -> tuple[Any, Any]:
+        """(validated data, errors) for `initial_data`: one of them is empty."""
+        # A plain Serializer given a dict settles its errors without raising them.
+        settled = _validation_plan.plain_is_valid(self, self.initial_data)
+        if settled is None:
+            try:
+                settled = (self.run_validation(self.initial_data), {})
+            except ValidationError as exc:
+                settled = ({}, exc.detail)
+        return settled
 
     @property
     def data(self) -> Any:
@@ -399,18 +303,7 @@ class Serializer(BaseSerializer, metaclass=SerializerMetaclass):
 
     def run_validation(self, data: Any = empty) -> Any:
         """Validate fields (`to_internal_value`), then validators, then `validate()`."""
-        is_empty_value, data = self.validate_empty_values(data)
-        if is_empty_value:
-            return data
-
-        value = self.to_internal_value(data)
-        try:
-            self.run_validators(value)
-            value = self.validate(value)
-            assert value is not None, ".validate() should return the validated data"
-        except (ValidationError, DjangoValidationError) as exc:
-            raise ValidationError(detail=as_serializer_error(exc))
-        return value
+        return _serializer_steps.run_validation(self, data)
 
     def _read_only_defaults(self) -> dict:
         """Defaults of read-only fields, so serializer validators see those values."""
@@ -475,28 +368,9 @@ class Serializer(BaseSerializer, metaclass=SerializerMetaclass):
 
     @property
     def errors(self) -> ReturnDict:
-        ret = super().errors
-        if isinstance(ret, list) and len(ret) == 1 and getattr(ret[0], "code", None) == "null":
-            # No data at all: say so, rather than "This field may not be null."
-            detail = ErrorDetail("No data provided", code="null")
-            ret = {api_settings.NON_FIELD_ERRORS_KEY: [detail]}
-        return ReturnDict(ret, serializer=self)
-
-
-def _default_to_representation(serializer: Serializer, instance: Any) -> dict:
-    """DRF's field-by-field loop; the reference the compiled plans must agree with."""
-    ret = {}
-    for field in serializer._readable_fields:
-        try:
-            attribute = field.get_attribute(instance)
-        except SkipField:
-            continue
-        check_for_none = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
-        if check_for_none is None:
-            ret[field.field_name] = None
-        else:
-            ret[field.field_name] = field.to_representation(attribute)
-    return ret
+        return ReturnDict(
+            _serializer_steps.no_data_as_non_field_error(super().errors), serializer=self
+        )
 
 
 # --- ListSerializer ----------------------------------------------------------------------
@@ -540,18 +414,7 @@ class ListSerializer(BaseSerializer):
         return dictionary.get(self.field_name, empty)
 
     def run_validation(self, data: Any = empty) -> Any:
-        is_empty_value, data = self.validate_empty_values(data)
-        if is_empty_value:
-            return data
-
-        value = self.to_internal_value(data)
-        try:
-            self.run_validators(value)
-            value = self.validate(value)
-            assert value is not None, ".validate() should return the validated data"
-        except (ValidationError, DjangoValidationError) as exc:
-            raise ValidationError(detail=as_serializer_error(exc))
-        return value
+        return _serializer_steps.run_validation(self, data)
 
     def run_child_validation(self, data: Any) -> Any:
         """Validate one item with the child; override to change how items validate."""
@@ -599,60 +462,18 @@ class ListSerializer(BaseSerializer):
 
     def save(self, **kwargs: Any) -> Any:
         """Create (or, with a custom `update()`, update) every item."""
-        assert "commit" not in kwargs, _COMMIT_MESSAGE
+        assert "commit" not in kwargs, _serializer_steps.COMMIT_MESSAGE
         validated_data = [{**attrs, **kwargs} for attrs in self.validated_data]
+        return _serializer_steps.save(self, validated_data)
 
-        trace = _trace.current.get() if _trace.hook is not None else None
-        if trace is not None:
-            trace.enter("perform")
+    def _settle_validation(self) -> tuple[Any, Any]:
+        # As BaseSerializer's, with lists for the empty cases.
         try:
-            if self.instance is not None:
-                self.instance = self.update(self.instance, validated_data)
-                assert self.instance is not None, "`update()` did not return an object instance."
-            else:
-                self.instance = self.create(validated_data)
-                assert self.instance is not None, "`create()` did not return an object instance."
-        finally:
-            if trace is not None:
-                trace.exit()
-        return self.instance
-
-    def is_valid(self, *, raise_exception: bool = False) -> bool:
-        # As BaseSerializer.is_valid, with lists for the empty cases.
-        assert hasattr(self, "initial_data"), (
-            "Cannot call `.is_valid()` as no `data=` keyword argument was "
-            "passed when instantiating the serializer instance."
-        )
-        if not hasattr(self, "_validated_data"):
-            trace = _trace.current.get() if _trace.hook is not None else None
-            if trace is not None:
-                trace.enter("validate")
-            try:
-                self._validated_data = self.run_validation(self.initial_data)
-            except ValidationError as exc:
-                self._validated_data = []
-                self._errors = exc.detail
-                if trace is not None:
-                    trace.note_invalid(self)
-                if isinstance(self._errors, list) and not _validation_plan.list_errors_as_dict():
-                    from .deprecation import RemovedInDRF320Warning
-
-                    warnings.warn(
-                        "Errors of a many=True serializer as a list (one entry per item) are "
-                        "deprecated; LIST_SERIALIZER_ERRORS_AS_DICT=False will be removed, and "
-                        "errors will be a dict keyed by the index of each invalid item.",
-                        RemovedInDRF320Warning,
-                        stacklevel=2,
-                    )
-            else:
-                self._errors = []
-            finally:
-                if trace is not None:
-                    trace.exit()
-
-        if self._errors and raise_exception:
-            raise ValidationError(self.errors)
-        return not bool(self._errors)
+            return self.run_validation(self.initial_data), []
+        except ValidationError as exc:
+            if isinstance(exc.detail, list) and not _validation_plan.list_errors_as_dict():
+                _serializer_steps.warn_list_errors_deprecated()
+            return [], exc.detail
 
     def __repr__(self) -> str:
         return representation.list_repr(self, indent=1)
@@ -663,10 +484,7 @@ class ListSerializer(BaseSerializer):
 
     @property
     def errors(self) -> Any:
-        ret = super().errors
-        if isinstance(ret, list) and len(ret) == 1 and getattr(ret[0], "code", None) == "null":
-            detail = ErrorDetail("No data provided", code="null")
-            ret = {api_settings.NON_FIELD_ERRORS_KEY: [detail]}
+        ret = _serializer_steps.no_data_as_non_field_error(super().errors)
         if isinstance(ret, dict):
             return ReturnDict(ret, serializer=self)
         return ReturnList(ret, serializer=self)
@@ -694,51 +512,11 @@ class ModelSerializer(Serializer):
 
     def create(self, validated_data: dict) -> Any:
         """Create the model instance; to-many relations are set after it is saved."""
-        raise_errors_on_nested_writes("create", self, validated_data)
-        model_class = self.Meta.model
-
-        info = model_meta.get_field_info(model_class)
-        many_to_many = {}
-        for field_name, relation_info in info.relations.items():
-            if relation_info.to_many and (field_name in validated_data):
-                many_to_many[field_name] = validated_data.pop(field_name)
-
-        manager_name = model_class._default_manager.name
-        try:
-            instance = model_class._default_manager.create(**validated_data)
-        except TypeError:
-            tb = traceback.format_exc()
-            msg = (
-                f"Got a `TypeError` when calling `{model_class.__name__}.{manager_name}.create()`. "
-                "This may be because you have a writable field on the "
-                "serializer class that is not a valid argument to "
-                f"`{model_class.__name__}.{manager_name}.create()`. "
-                "You may need to make the field read-only, or override the "
-                f"{self.__class__.__name__}.create() method to handle this correctly.\n"
-                f"Original exception was:\n {tb}"
-            )
-            raise TypeError(msg)
-
-        for field_name, value in many_to_many.items():
-            getattr(instance, field_name).set(value)
-        return instance
+        return _writes.create_instance(self, validated_data)
 
     def update(self, instance: Any, validated_data: dict) -> Any:
         """Set each attribute and save; to-many relations are set after the save."""
-        raise_errors_on_nested_writes("update", self, validated_data)
-        info = model_meta.get_field_info(instance)
-
-        m2m_fields = []
-        for attr, value in validated_data.items():
-            if attr in info.relations and info.relations[attr].to_many:
-                m2m_fields.append((attr, value))
-            else:
-                setattr(instance, attr, value)
-        instance.save()
-        # Setting to-many relations sends signals that may change the instance; after save.
-        for attr, value in m2m_fields:
-            getattr(instance, attr).set(value)
-        return instance
+        return _writes.update_instance(self, instance, validated_data)
 
     # Determine the fields to apply...
 
@@ -806,14 +584,8 @@ class ModelSerializer(Serializer):
 
     def build_nested_field(self, field_name: str, relation_info: Any, nested_depth: int) -> tuple:
         """(field class, kwargs) for a relation shown nested (`Meta.depth`)."""
-
-        class NestedSerializer(ModelSerializer):
-            class Meta:
-                model = relation_info.related_model
-                depth = nested_depth - 1
-                fields = "__all__"
-
-        return NestedSerializer, get_nested_relation_kwargs(relation_info)
+        field_class = _nested_serializer_class(ModelSerializer, relation_info, nested_depth)
+        return field_class, get_nested_relation_kwargs(relation_info)
 
     def build_property_field(self, field_name: str, model_class: Any) -> tuple:
         """(field class, kwargs) for a model property or method: read-only."""
@@ -909,13 +681,22 @@ class HyperlinkedModelSerializer(ModelSerializer):
         )
 
     def build_nested_field(self, field_name: str, relation_info: Any, nested_depth: int) -> tuple:
-        class NestedSerializer(HyperlinkedModelSerializer):
-            class Meta:
-                model = relation_info.related_model
-                depth = nested_depth - 1
-                fields = "__all__"
+        field_class = _nested_serializer_class(
+            HyperlinkedModelSerializer, relation_info, nested_depth
+        )
+        return field_class, get_nested_relation_kwargs(relation_info)
 
-        return NestedSerializer, get_nested_relation_kwargs(relation_info)
+
+def _nested_serializer_class(base: type, relation_info: Any, nested_depth: int) -> type:
+    """A `base` subclass for every field of the related model, one level shallower."""
+
+    class NestedSerializer(base):
+        class Meta:
+            model = relation_info.related_model
+            depth = nested_depth - 1
+            fields = "__all__"
+
+    return NestedSerializer
 
 
 _plans.register_reference(

@@ -94,8 +94,7 @@ class APIRequestFactory(DjangoRequestFactory):
         content_type: str | None = None,
         **extra: Any,
     ) -> Any:
-        data, content_type = self._encode_data(data, format, content_type)
-        return self.generic("POST", path, data, content_type, **extra)
+        return self._generic_encoded("POST", path, data, format, content_type, extra)
 
     def put(
         self,
@@ -105,8 +104,7 @@ class APIRequestFactory(DjangoRequestFactory):
         content_type: str | None = None,
         **extra: Any,
     ) -> Any:
-        data, content_type = self._encode_data(data, format, content_type)
-        return self.generic("PUT", path, data, content_type, **extra)
+        return self._generic_encoded("PUT", path, data, format, content_type, extra)
 
     def patch(
         self,
@@ -116,8 +114,7 @@ class APIRequestFactory(DjangoRequestFactory):
         content_type: str | None = None,
         **extra: Any,
     ) -> Any:
-        data, content_type = self._encode_data(data, format, content_type)
-        return self.generic("PATCH", path, data, content_type, **extra)
+        return self._generic_encoded("PATCH", path, data, format, content_type, extra)
 
     def delete(
         self,
@@ -127,8 +124,7 @@ class APIRequestFactory(DjangoRequestFactory):
         content_type: str | None = None,
         **extra: Any,
     ) -> Any:
-        data, content_type = self._encode_data(data, format, content_type)
-        return self.generic("DELETE", path, data, content_type, **extra)
+        return self._generic_encoded("DELETE", path, data, format, content_type, extra)
 
     def options(
         self,
@@ -138,8 +134,13 @@ class APIRequestFactory(DjangoRequestFactory):
         content_type: str | None = None,
         **extra: Any,
     ) -> Any:
+        return self._generic_encoded("OPTIONS", path, data, format, content_type, extra)
+
+    def _generic_encoded(
+        self, method: str, path: str, data: Any, format: str | None, content_type: Any, extra: dict
+    ) -> Any:
         data, content_type = self._encode_data(data, format, content_type)
-        return self.generic("OPTIONS", path, data, content_type, **extra)
+        return self.generic(method, path, data, content_type, **extra)
 
     def generic(
         self,
@@ -199,9 +200,13 @@ class APIClient(APIRequestFactory, DjangoClient):
         return super().request(**kwargs)
 
     def get(self, path: str, data: Any = None, follow: bool = False, **extra: Any) -> Any:
-        response = super().get(path, data=data, **extra)
+        return self._send_and_follow(super().get, path, follow, data=data, **extra)
+
+    def _send_and_follow(self, send: Any, path: str, follow: bool, **kwargs: Any) -> Any:
+        # With follow=True, redirects are requested again with the same arguments.
+        response = send(path, **kwargs)
         if follow:
-            response = self._handle_redirects(response, data=data, **extra)
+            response = self._handle_redirects(response, **kwargs)
         return response
 
     def post(
@@ -213,12 +218,9 @@ class APIClient(APIRequestFactory, DjangoClient):
         follow: bool = False,
         **extra: Any,
     ) -> Any:
-        response = super().post(path, data=data, format=format, content_type=content_type, **extra)
-        if follow:
-            response = self._handle_redirects(
-                response, data=data, format=format, content_type=content_type, **extra
-            )
-        return response
+        return self._send_and_follow(
+            super().post, path, follow, data=data, format=format, content_type=content_type, **extra
+        )
 
     def put(
         self,
@@ -229,12 +231,9 @@ class APIClient(APIRequestFactory, DjangoClient):
         follow: bool = False,
         **extra: Any,
     ) -> Any:
-        response = super().put(path, data=data, format=format, content_type=content_type, **extra)
-        if follow:
-            response = self._handle_redirects(
-                response, data=data, format=format, content_type=content_type, **extra
-            )
-        return response
+        return self._send_and_follow(
+            super().put, path, follow, data=data, format=format, content_type=content_type, **extra
+        )
 
     def patch(
         self,
@@ -245,12 +244,15 @@ class APIClient(APIRequestFactory, DjangoClient):
         follow: bool = False,
         **extra: Any,
     ) -> Any:
-        response = super().patch(path, data=data, format=format, content_type=content_type, **extra)
-        if follow:
-            response = self._handle_redirects(
-                response, data=data, format=format, content_type=content_type, **extra
-            )
-        return response
+        return self._send_and_follow(
+            super().patch,
+            path,
+            follow,
+            data=data,
+            format=format,
+            content_type=content_type,
+            **extra,
+        )
 
     def delete(
         self,
@@ -261,14 +263,15 @@ class APIClient(APIRequestFactory, DjangoClient):
         follow: bool = False,
         **extra: Any,
     ) -> Any:
-        response = super().delete(
-            path, data=data, format=format, content_type=content_type, **extra
+        return self._send_and_follow(
+            super().delete,
+            path,
+            follow,
+            data=data,
+            format=format,
+            content_type=content_type,
+            **extra,
         )
-        if follow:
-            response = self._handle_redirects(
-                response, data=data, format=format, content_type=content_type, **extra
-            )
-        return response
 
     def options(
         self,
@@ -279,14 +282,15 @@ class APIClient(APIRequestFactory, DjangoClient):
         follow: bool = False,
         **extra: Any,
     ) -> Any:
-        response = super().options(
-            path, data=data, format=format, content_type=content_type, **extra
+        return self._send_and_follow(
+            super().options,
+            path,
+            follow,
+            data=data,
+            format=format,
+            content_type=content_type,
+            **extra,
         )
-        if follow:
-            response = self._handle_redirects(
-                response, data=data, format=format, content_type=content_type, **extra
-            )
-        return response
 
     def logout(self) -> None:
         """Forget credentials, forced authentication and the session."""

@@ -71,7 +71,22 @@ def _exclude_instance(queryset: Any, instance: Any) -> Any:
     return queryset
 
 
-class UniqueValidator:
+class _ComparedByAttributes:
+    """Equal when of the same class with equal `_compared_attributes`; hashed by identity."""
+
+    _compared_attributes: tuple[str, ...] = ()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, self.__class__):
+            return NotImplemented
+        return all(
+            getattr(self, name) == getattr(other, name) for name in self._compared_attributes
+        )
+
+    __hash__ = object.__hash__
+
+
+class UniqueValidator(_ComparedByAttributes):
     """The field's value must not already exist in `queryset` (`lookup` chooses the match)."""
 
     message = _("This field must be unique.")
@@ -97,23 +112,13 @@ class UniqueValidator:
         if qs_exists(queryset):
             raise ValidationError(self.message, code="unique")
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, self.__class__):
-            return NotImplemented
-        return (
-            self.message == other.message
-            and self.requires_context == other.requires_context
-            and self.queryset == other.queryset
-            and self.lookup == other.lookup
-        )
-
-    __hash__ = object.__hash__
+    _compared_attributes = ("message", "requires_context", "queryset", "lookup")
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}(queryset={smart_repr(self.queryset)})>"
 
 
-class UniqueTogetherValidator:
+class UniqueTogetherValidator(_ComparedByAttributes):
     """The combination of `fields` must not already exist in `queryset`.
 
     On create every one of the fields is required (the check is meaningless without
@@ -205,22 +210,17 @@ class UniqueTogetherValidator:
             message = str(self.message).format(field_names=", ".join(self.fields))
             raise ValidationError(message, code=self.code)
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, self.__class__):
-            return NotImplemented
-        return (
-            self.message == other.message
-            and self.requires_context == other.requires_context
-            and self.missing_message == other.missing_message
-            and self.queryset == other.queryset
-            and self.fields == other.fields
-            and self.condition_fields == other.condition_fields
-            and self.condition == other.condition
-            and self.code == other.code
-            and self.nulls_distinct == other.nulls_distinct
-        )
-
-    __hash__ = object.__hash__
+    _compared_attributes = (
+        "message",
+        "requires_context",
+        "missing_message",
+        "queryset",
+        "fields",
+        "condition_fields",
+        "condition",
+        "code",
+        "nulls_distinct",
+    )
 
     def __repr__(self) -> str:
         shown = ", ".join(
@@ -231,7 +231,7 @@ class UniqueTogetherValidator:
         return f"<{type(self).__name__}({shown})>"
 
 
-class ProhibitSurrogateCharactersValidator:
+class ProhibitSurrogateCharactersValidator(_ComparedByAttributes):
     """Text may not contain UTF-16 surrogates: they cannot be encoded or stored."""
 
     message = _("Surrogate characters are not allowed: U+{code_point:X}.")
@@ -244,15 +244,10 @@ class ProhibitSurrogateCharactersValidator:
             message = str(self.message).format(code_point=ord(match.group()))
             raise ValidationError(message, code=self.code)
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, self.__class__):
-            return NotImplemented
-        return self.message == other.message and self.code == other.code
-
-    __hash__ = object.__hash__
+    _compared_attributes = ("message", "code")
 
 
-class BaseUniqueForValidator:
+class BaseUniqueForValidator(_ComparedByAttributes):
     """`field` must be unique among rows whose `date_field` falls in the same period."""
 
     message: Any = None
@@ -300,19 +295,14 @@ class BaseUniqueForValidator:
             lookups[f"{date_field_name}__{part}"] = getattr(date, part)
         return lookups
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, self.__class__):
-            return NotImplemented
-        return (
-            self.message == other.message
-            and self.requires_context == other.requires_context
-            and self.missing_message == other.missing_message
-            and self.queryset == other.queryset
-            and self.field == other.field
-            and self.date_field == other.date_field
-        )
-
-    __hash__ = object.__hash__
+    _compared_attributes = (
+        "message",
+        "requires_context",
+        "missing_message",
+        "queryset",
+        "field",
+        "date_field",
+    )
 
     def __repr__(self) -> str:
         return (

@@ -23,6 +23,7 @@ from django.views.generic import View
 from . import _trace, exceptions, status
 from ._setting_defaults import SettingDefault
 from .request import Request
+from .response import Response
 from .settings import api_settings, on_reload
 from .utils import formatting
 
@@ -76,8 +77,6 @@ def exception_handler(exc: Exception, context: dict) -> Any:
 
     if not isinstance(exc, exceptions.APIException):
         return None
-
-    from .response import Response
 
     headers = {}
     auth_header = getattr(exc, "auth_header", None)
@@ -147,7 +146,7 @@ class _ClassPlan:
     instance attribute would have to add to change it.
     """
 
-    __slots__ = ("method_names", "allow", "unhandled", "default_allowed")
+    __slots__ = ("method_names", "allow", "unhandled", "default_allowed", "handled", "allow_with")
 
     def __init__(self, cls: type):
         self.method_names = cls.http_method_names
@@ -155,13 +154,26 @@ class _ClassPlan:
         handled = [
             name for name in self.method_names if hasattr(cls, name) or (name == "head" and has_get)
         ]
+        self.handled = frozenset(handled)
         self.allow = ", ".join(name.upper() for name in handled)
         self.unhandled = tuple(name for name in self.method_names if name not in handled)
+        # instance-added handler names (a viewset's actions) -> that instance's Allow header
+        self.allow_with: dict[tuple, str] = {}
         # Subclasses overriding how allowed methods are found get the slow path.
         self.default_allowed = (
             cls.allowed_methods is APIView.__dict__["allowed_methods"]
             and cls._allowed_methods is View._allowed_methods
         )
+
+    def allow_for(self, added: tuple) -> str:
+        """The Allow header of an instance that also has the handlers named in `added`."""
+        allow = self.allow_with.get(added)
+        if allow is None:
+            allow = ", ".join(
+                name.upper() for name in self.method_names if name in self.handled or name in added
+            )
+            self.allow_with[added] = allow
+        return allow
 
 
 _class_plans: dict[type, _ClassPlan] = {}
@@ -221,12 +233,9 @@ class APIView(View):
         if plan is None:
             plan = _class_plans[cls] = _ClassPlan(cls)
         instance_attributes = self.__dict__
-        if (
-            plan.default_allowed
-            and self.http_method_names is plan.method_names
-            and not any(name in instance_attributes for name in plan.unhandled)
-        ):
-            allow = plan.allow
+        if plan.default_allowed and self.http_method_names is plan.method_names:
+            added = tuple(name for name in plan.unhandled if name in instance_attributes)
+            allow = plan.allow_for(added) if added else plan.allow
         else:
             allow = ", ".join(self.allowed_methods)
         headers = {"Allow": allow}
@@ -409,8 +418,6 @@ class APIView(View):
             "Expected a `Response`, `HttpResponse` or `StreamingHttpResponse` to be returned "
             f"from the view, but received a `{type(response)}`"
         )
-        from .response import Response
-
         if isinstance(response, Response):
             if not getattr(request, "accepted_renderer", None):
                 request.accepted_renderer, request.accepted_media_type = (
@@ -485,7 +492,5 @@ class APIView(View):
         """Describe the view with the metadata class; 405 when `metadata_class` is None."""
         if self.metadata_class is None:
             return self.http_method_not_allowed(request, *args, **kwargs)
-        from .response import Response
-
         data = self.metadata_class().determine_metadata(request, self)
         return Response(data, status=status.HTTP_200_OK)

@@ -1,0 +1,141 @@
+"""The steps every serializer shares: validate, save, report errors, represent.
+
+`BaseSerializer`, `Serializer` and `ListSerializer` (in `serializers.py`) differ only
+in what they put around these steps, so each step is written once here.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+
+from . import _trace
+from .exceptions import ErrorDetail, ValidationError
+from .fields import SkipField, get_error_detail
+from .relations import PKOnlyObject
+from .settings import api_settings
+
+COMMIT_MESSAGE = (
+    "'commit' is not a valid keyword argument to the 'save()' method. "
+    "If you need to access data before committing to the database then "
+    "inspect 'serializer.validated_data' instead. "
+    "You can also pass additional keyword arguments to 'save()' if you "
+    "need to set extra attributes on the saved model instance. "
+    "For example: 'serializer.save(owner=request.user)'.'"
+)
+
+NO_DATA_MESSAGE = (
+    "Cannot call `.is_valid()` as no `data=` keyword argument was "
+    "passed when instantiating the serializer instance."
+)
+
+
+def as_serializer_error(exc: Exception) -> dict:
+    """The `{field: [errors]}` dict a serializer reports for a validation exception."""
+    assert isinstance(exc, (ValidationError, DjangoValidationError))
+    detail = get_error_detail(exc) if isinstance(exc, DjangoValidationError) else exc.detail
+    if isinstance(detail, Mapping):
+        # Every value is a list (or a nested dict) of errors.
+        return {
+            key: value if isinstance(value, (list, Mapping)) else [value]
+            for key, value in detail.items()
+        }
+    if isinstance(detail, list):
+        # Errors raised as a list are non-field errors.
+        return {api_settings.NON_FIELD_ERRORS_KEY: detail}
+    return {api_settings.NON_FIELD_ERRORS_KEY: [detail]}
+
+
+def run_validation(serializer: Any, data: Any) -> Any:
+    """Empty values, then `to_internal_value`, validators and `validate()`; errors as a dict."""
+    is_empty_value, data = serializer.validate_empty_values(data)
+    if is_empty_value:
+        return data
+
+    value = serializer.to_internal_value(data)
+    try:
+        serializer.run_validators(value)
+        value = serializer.validate(value)
+        assert value is not None, ".validate() should return the validated data"
+    except (ValidationError, DjangoValidationError) as exc:
+        raise ValidationError(detail=as_serializer_error(exc))
+    return value
+
+
+def save(serializer: Any, validated_data: Any) -> Any:
+    """`update()` the serializer's instance, or `create()` one, as the "perform" stage."""
+    trace = _trace.current.get() if _trace.hook is not None else None
+    if trace is not None:
+        trace.enter("perform")
+    try:
+        if serializer.instance is not None:
+            serializer.instance = serializer.update(serializer.instance, validated_data)
+            assert serializer.instance is not None, "`update()` did not return an object instance."
+        else:
+            serializer.instance = serializer.create(validated_data)
+            assert serializer.instance is not None, "`create()` did not return an object instance."
+    finally:
+        if trace is not None:
+            trace.exit()
+    return serializer.instance
+
+
+def is_valid(serializer: Any, raise_exception: bool) -> bool:
+    """Settle `initial_data` once, as the "validate" stage; raise the errors if asked to."""
+    assert hasattr(serializer, "initial_data"), NO_DATA_MESSAGE
+    if not hasattr(serializer, "_validated_data"):
+        trace = _trace.current.get() if _trace.hook is not None else None
+        if trace is not None:
+            trace.enter("validate")
+        try:
+            settled = serializer._settle_validation()
+            if settled[1] and trace is not None:
+                trace.note_invalid(serializer)
+        finally:
+            if trace is not None:
+                trace.exit()
+        serializer._validated_data, serializer._errors = settled
+
+    if serializer._errors and raise_exception:
+        raise ValidationError(serializer.errors)
+    return not bool(serializer._errors)
+
+
+def no_data_as_non_field_error(errors: Any) -> Any:
+    """A lone "null" error means no data at all: say so, not "This field may not be null."."""
+    if isinstance(errors, list) and len(errors) == 1 and getattr(errors[0], "code", None) == "null":
+        detail = ErrorDetail("No data provided", code="null")
+        return {api_settings.NON_FIELD_ERRORS_KEY: [detail]}
+    return errors
+
+
+def warn_list_errors_deprecated() -> None:
+    """List-shaped errors of a many=True serializer go away with DRF 3.20."""
+    from .deprecation import RemovedInDRF320Warning
+
+    warnings.warn(
+        "Errors of a many=True serializer as a list (one entry per item) are "
+        "deprecated; LIST_SERIALIZER_ERRORS_AS_DICT=False will be removed, and "
+        "errors will be a dict keyed by the index of each invalid item.",
+        RemovedInDRF320Warning,
+        stacklevel=5,  # the caller of is_valid()
+    )
+
+
+def default_to_representation(serializer: Any, instance: Any) -> dict:
+    """DRF's field-by-field loop; the reference the compiled plans must agree with."""
+    ret = {}
+    for field in serializer._readable_fields:
+        try:
+            attribute = field.get_attribute(instance)
+        except SkipField:
+            continue
+        check_for_none = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+        if check_for_none is None:
+            ret[field.field_name] = None
+        else:
+            ret[field.field_name] = field.to_representation(attribute)
+    return ret
