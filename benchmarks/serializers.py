@@ -1,13 +1,14 @@
 """Serializer micro-benchmark: restcycle vs DRF 3.18 vs a hand-written floor, one run.
 
-    .venv/bin/python benchmarks/serializers.py [--rounds N]
+    ./scripts/bench serializers [--rounds N]     (or .venv/bin/python benchmarks/serializers.py)
 
 Measures, on 1000 saved books (nested author, 3 tag pks each, prefetched; SQLite in
 memory): serialize + render to JSON bytes; and validation of 1000 valid and 1000
 invalid six-field payloads (one serializer per payload, as one per request). DRF
-cannot share a process with restcycle's alias, so its side runs in a subprocess with
-/tmp/bench-drf-venv (python -m venv; pip install djangorestframework==3.18.3 django
-orjson) executing this same file with `--side drf`: the serializer code below is the
+cannot share a process with restcycle's alias, so its side runs in a subprocess
+executing this same file with `--side drf`, by default with this interpreter (the dev
+extra installs djangorestframework==3.18.3 beside restcycle; without the alias that
+process imports the real DRF), or BENCH_DRF_PYTHON. The serializer code below is the
 same for both, written against `rest_framework`. Prints medians and ratios, and
 checks that both sides produce the same bytes and the same error bodies.
 """
@@ -25,7 +26,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DRF_PYTHON = os.environ.get("BENCH_DRF_PYTHON", "/tmp/bench-drf-venv/bin/python")
+DRF_PYTHON = os.environ.get("BENCH_DRF_PYTHON", sys.executable)
 N_BOOKS = 1000
 
 
@@ -254,13 +255,16 @@ def main() -> None:
         ("valid", "validate 1000 valid payloads"),
         ("invalid", "validate 1000 invalid payloads"),
     ):
-        drf_value = drf[key] * ms if drf else float("nan")
-        floor_value = ours["floor"] * ms if key == "render" else float("nan")
         ours_value = ours[key] * ms
-        print(
-            f"{label:34} {ours_value:9.2f}ms {drf_value:9.2f}ms {floor_value:9.2f}ms "
-            f"{drf_value / ours_value:7.1f}x {ours_value / floor_value:8.2f}x"
-        )
+        drf_value = drf[key] * ms if drf else None
+        floor_value = ours["floor"] * ms if key == "render" else None  # no floor for validation
+        columns = [f"{ours_value:9.2f}ms"]
+        columns += [
+            f"{value:9.2f}ms" if value else f"{'-':>11}" for value in (drf_value, floor_value)
+        ]
+        columns.append(f"{drf_value / ours_value:7.1f}x" if drf_value else f"{'-':>8}")
+        columns.append(f"{ours_value / floor_value:8.2f}x" if floor_value else f"{'-':>9}")
+        print(f"{label:34} " + " ".join(columns))
     print(f"floor output equals restcycle's: {ours['floor_matches']}")
     if drf:
         print(f"same JSON bytes as DRF: {drf['body_sha'] == ours['body_sha']}")
