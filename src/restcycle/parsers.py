@@ -70,13 +70,21 @@ def get_encoding(parser_context: dict | None) -> str:
     ParseError: decoding with it could expand a small body into a huge one.
     """
     encoding = (parser_context or {}).get("encoding") or settings.DEFAULT_CHARSET
+    if encoding in _TEXT_ENCODINGS:
+        return encoding
     try:
         codec = codecs.lookup(encoding)
     except (LookupError, TypeError, ValueError):
         codec = None
     if codec is None or not codec._is_text_encoding or codec.name == "undefined":
         raise ParseError(_UNSUPPORTED_CHARSET.format(charset=encoding))
+    if len(_TEXT_ENCODINGS) < 32:  # names come from clients: remember a few only
+        _TEXT_ENCODINGS.add(encoding)
     return encoding
+
+
+# Encoding names get_encoding has accepted (a codec lookup each time is measurable).
+_TEXT_ENCODINGS: set[str] = set()
 
 
 def _is_utf8(encoding: str) -> bool:
