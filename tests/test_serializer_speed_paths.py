@@ -170,3 +170,61 @@ def test_plan_records_what_each_field_reads():
     assert reads["tags"]["kind"] == "many_related"
     assert reads["author"]["kind"] == "fk_pk"
     assert reads["title"]["source"] == ("title",)
+
+
+def test_unprefetched_to_many_pks_are_read_in_one_query_without_loading_objects(books):
+    book = SerBook.objects.get(pk=books[2].pk)
+    with CaptureQueriesContext(connection) as queries:
+        data = BookSerializer(book).data
+    assert data["tags"] == [tag.pk for tag in book.tags.all()]
+    assert len(queries) == 1
+    assert '"slug"' not in queries[0]["sql"]  # only the keys are selected, not whole tags
+    assert data == serializers._default_to_representation(BookSerializer(), book)
+
+
+class NestedAuthorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SerAuthor
+        fields = ["id", "name"]
+
+
+class BookWithNestedAuthor(serializers.ModelSerializer):
+    author = NestedAuthorSerializer(read_only=True)
+
+    class Meta:
+        model = SerBook
+        fields = ["id", "title", "author", "tags"]
+
+
+class HidesTitleInInit(BookWithNestedAuthor):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].write_only = True
+
+
+def test_output_after_validation_equals_the_field_by_field_loop(books):
+    serializer = BookWithNestedAuthor(books[1], data={"title": "renamed"}, partial=True)
+    assert serializer.is_valid(), serializer.errors
+    serializer.save()
+    expected = serializers._default_to_representation(BookWithNestedAuthor(), books[1])
+    assert serializer.data == expected
+    assert serializer.data["title"] == "renamed"
+    assert serializer.data["author"] == {"id": books[1].author_id, "name": "Ann"}
+
+
+def test_field_changed_in_init_is_honoured_once_fields_are_built(books):
+    data = HidesTitleInInit(books[1]).data
+    assert "title" not in data
+    assert data["author"]["name"] == "Ann"
+
+
+def test_field_changed_after_validation_is_honoured_in_the_output(books):
+    serializer = BookWithNestedAuthor(books[1], data={"title": "t"}, partial=True)
+    assert serializer.is_valid(), serializer.errors
+    serializer.fields["title"].write_only = True
+    serializer.fields["author"].fields["name"].write_only = True
+    serializer.fields["tags"].child_relation.pk_field = serializers.CharField()
+    data = serializer.data
+    assert "title" not in data
+    assert data["author"] == {"id": books[1].author_id}
+    assert data["tags"] == [str(tag.pk) for tag in books[1].tags.all()]

@@ -20,7 +20,8 @@ prefetch cache, whether it needs the model instance; query planning builds on it
 from __future__ import annotations
 
 import inspect
-from operator import attrgetter
+from itertools import compress
+from operator import attrgetter, is_not
 from typing import Any
 
 from django.db.models import Model
@@ -360,6 +361,21 @@ def _many_reader(attr: str, cache_name: str) -> Any:
     return read
 
 
+def _many_pk_reader(attr: str, cache_name: str, pk_attname: str) -> Any:
+    """obj -> the related objects' pks as a list: from the prefetch cache when filled, else
+    one `values_list` query (the same query count as `.all()`, without building objects)."""
+    read_objects = _many_reader(attr, cache_name)
+    get_pk = attrgetter(pk_attname)
+
+    def read(obj: Any) -> list:
+        cache = obj.__dict__.get("_prefetched_objects_cache")
+        if (cache is not None and cache_name in cache) or obj.pk is None:
+            return list(map(get_pk, read_objects(obj)))
+        return list(getattr(obj, attr).values_list("pk", flat=True))
+
+    return read
+
+
 # Generated source -> factory: plans compiled per instance share the compiled code.
 _factory_cache: dict[str, Any] = {}
 
@@ -428,13 +444,14 @@ class Plan:
             if described is None:
                 return f"{self._slot(slots, 'generic', entry)}(obj)"
             cache_name, related_model = described
+            if kind == "many_related" and entry.converter == "pk":
+                pk_attname = related_model._meta.pk.attname
+                pks = self._slot(slots, "const", _many_pk_reader(attrs[0], cache_name, pk_attname))
+                return f"{pks}(obj)"
             reader = self._slot(slots, "const", _many_reader(attrs[0], cache_name))
             if kind == "nested_many":
                 many = self._slot(slots, "nested_many", entry)
                 return f"{many}({reader}(obj))"
-            if entry.converter == "pk":
-                getter = self._slot(slots, "const", attrgetter(related_model._meta.pk.attname))
-                return f"list(map({getter}, {reader}(obj)))"
             item = self._slot(slots, "child_relation", entry)
             return f"list(map({item}, {reader}(obj)))"
         value = _source_expr(entry, cls)
@@ -544,11 +561,14 @@ class Runner:
 
 # serializer class -> Plan compiled from prototype fields (or False: not possible)
 _class_plans: dict[type, Any] = {}
+# serializer class -> the prototype its class plan was compiled from
+_class_prototypes: dict[type, Any] = {}
 
 
 @on_reload
 def _clear_plans() -> None:
     _class_plans.clear()
+    _class_prototypes.clear()
 
 
 def _class_plan_allowed(cls: type) -> bool:
@@ -595,8 +615,69 @@ def _class_plan(cls: type) -> Any:
                 plan = Plan([_make_entry(f) for f in proto._readable_fields])
                 if plan.needs_fields:
                     plan = False
+                else:
+                    _class_prototypes[cls] = proto
         _class_plans[cls] = plan
     return plan
+
+
+# Field state that differs between equal copies, is a cache, or representation never reads.
+_UNCOMPARED_STATE = frozenset(("parent", "_creation_counter", "_validators", "_plan_runner"))
+
+
+def _same_field_state(field: Any, prototype: Any) -> bool:
+    """Whether `field` is still an unmodified copy of `prototype` (child fields compared too).
+
+    Copies share the prototype's values, so only the values that are not the very same
+    object are compared; attributes set after the copy are appended, so keys align.
+    """
+    if type(field) is not type(prototype):
+        return False
+    state, proto_state = field.__dict__, prototype.__dict__
+    names, proto_names = list(state), list(proto_state)
+    common = min(len(names), len(proto_names))
+    if names[:common] != proto_names[:common]:
+        return False
+    for name in names[common:] or proto_names[common:]:
+        if name not in _UNCOMPARED_STATE:
+            return False
+    field_class = _field_classes()["fields"].Field
+    for name in compress(names, map(is_not, state.values(), proto_state.values())):
+        if name in _UNCOMPARED_STATE:
+            continue
+        value, proto_value = state[name], proto_state[name]
+        if isinstance(value, field_class):
+            if not _same_field_state(value, proto_value):
+                return False
+        else:
+            try:
+                if value != proto_value:
+                    return False
+            except Exception:  # a value whose comparison is not a plain bool
+                return False
+    return True
+
+
+def _fields_are_class_fields(serializer: Any) -> bool:
+    """Whether the instance's built fields still equal the class plan's prototype fields.
+
+    True only when `.fields` was built by the default path, no field was added or removed
+    since, and no field's state was changed, so the class plan gives the same output.
+    """
+    fields = serializer.__dict__["fields"]
+    if not getattr(fields, "pristine", False):
+        return False
+    cls = type(serializer)
+    if not _class_plan(cls):
+        return False
+    proto_fields = _class_prototypes[cls].fields.fields
+    own_fields = fields.fields
+    if len(own_fields) != len(proto_fields):
+        return False
+    for (name, field), (proto_name, proto_field) in zip(own_fields.items(), proto_fields.items()):
+        if name != proto_name or not _same_field_state(field, proto_field):
+            return False
+    return True
 
 
 def runner_for(serializer: Any) -> Runner:
@@ -605,7 +686,7 @@ def runner_for(serializer: Any) -> Runner:
     if runner is not None:
         return runner
     plan = None
-    if "fields" not in serializer.__dict__:
+    if "fields" not in serializer.__dict__ or _fields_are_class_fields(serializer):
         plan = _class_plan(type(serializer)) or None
     if plan is None:
         plan = Plan([_make_entry(f) for f in serializer._readable_fields])

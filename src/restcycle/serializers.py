@@ -254,6 +254,7 @@ class Serializer(BaseSerializer, metaclass=SerializerMetaclass):
         fields = BindingDict(self)
         for key, value in self.get_fields().items():
             fields[key] = value
+        fields.pristine = True
         return fields
 
     @property

@@ -143,8 +143,11 @@ class BindingDict(MutableMapping):
     def __init__(self, serializer: Any):
         self.serializer = serializer
         self.fields: dict[str, Any] = {}
+        # True while the fields are exactly those the serializer's default build gave.
+        self.pristine = False
 
     def __setitem__(self, key: str, field: Any) -> None:
+        self.pristine = False
         self.fields[key] = field
         field.bind(field_name=key, parent=self.serializer)
 
@@ -152,6 +155,7 @@ class BindingDict(MutableMapping):
         return self.fields[key]
 
     def __delitem__(self, key: str) -> None:
+        self.pristine = False
         del self.fields[key]
 
     def __iter__(self) -> Iterator[str]:
