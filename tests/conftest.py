@@ -5,6 +5,8 @@ import os
 import pytest
 from django.db import connection
 
+from tests._services import skip_unless_required
+
 
 def pytest_configure(config):
     config.addinivalue_line(
@@ -15,19 +17,12 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "redis: needs Redis (REDIS_URL)")
 
 
-def _service_missing(what: str, variable: str) -> None:
-    message = f"{what} is not available: set {variable} to run this test"
-    if os.environ.get("RESTCYCLE_REQUIRE_SERVICES") == "1":
-        pytest.fail(message + " (RESTCYCLE_REQUIRE_SERVICES=1 makes it required)")
-    pytest.skip(message)
-
-
 @pytest.fixture
 def redis_url():
     """The Redis URL this run uses as Django's cache; skips (or fails in CI) without one."""
     url = os.environ.get("REDIS_URL")
     if not url:
-        _service_missing("Redis", "REDIS_URL")
+        skip_unless_required("Redis is not available: set REDIS_URL to run this test")
     return url
 
 

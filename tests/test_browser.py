@@ -6,12 +6,12 @@ says. Skipped when Chromium is absent; failed instead under RESTCYCLE_REQUIRE_SE
 """
 
 import json
-import os
 import urllib.request
 
 import pytest
 
 from tests._browser_harness import chromium, log_in, missing_browser, serve_example
+from tests._services import skip_unless_required
 
 # One browser and one server, in file order (a later test edits the book an earlier one made).
 pytestmark = pytest.mark.sqlite_only
@@ -28,10 +28,7 @@ def site(request):
         pytest.skip("the browser tests run in order in one browser: run them without -n")
     missing = missing_browser()
     if missing:
-        message = f"the browser tests need Chromium: {missing}"
-        if os.environ.get("RESTCYCLE_REQUIRE_SERVICES") == "1":
-            pytest.fail(message + " (RESTCYCLE_REQUIRE_SERVICES=1 makes it required)")
-        pytest.skip(message)
+        skip_unless_required(f"the browser tests need Chromium: {missing}")
     with serve_example() as (base, token), chromium() as driver:
         yield base, token, driver
 

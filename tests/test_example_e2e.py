@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from tests._example_server import SRC, free_port, manage, migrate_and_seed, serving
+from tests._services import skip_unless_required
 
 # Runs once per suite run: it starts its own interpreters and servers.
 pytestmark = pytest.mark.sqlite_only
@@ -50,10 +51,9 @@ def services():
         name for name, url in (("PostgreSQL", postgres_url), ("Redis", redis_url)) if not url
     ]
     if missing:
-        message = f"the end-to-end test needs {' and '.join(missing)} (DATABASE_URL, REDIS_URL)"
-        if os.environ.get("RESTCYCLE_REQUIRE_SERVICES") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
+        skip_unless_required(
+            f"the end-to-end test needs {' and '.join(missing)} (DATABASE_URL, REDIS_URL)"
+        )
     return postgres_url, redis_url
 
 
