@@ -18,6 +18,7 @@ from typing import Any
 from django.db.models import Prefetch
 from django.db.models.query import ModelIterable, QuerySet
 
+from . import _prepared_query
 from .settings import api_settings, on_reload
 
 _SAFE_METHODS = ("GET", "HEAD")
@@ -356,7 +357,7 @@ def _planned(view: Any, queryset: Any) -> tuple[Any, dict]:
         reason = "no serializer class"
     if reason is not None:
         return queryset, {"applied": False, "reason": reason}
-    model = queryset.model
+    model, original = queryset.model, queryset
     select, prefetches = serializer_reads(view, serializer_class, model)
     key = _decision_key(serializer_class, model, queryset)
     decision = _decisions.get(key) if key is not None else None
@@ -368,6 +369,11 @@ def _planned(view: Any, queryset: Any) -> tuple[Any, dict]:
         added_select, added_prefetch, lookups = decision
         queryset = _with_lookups(queryset, added_select, lookups)
         added_select, added_prefetch = list(added_select), list(added_prefetch)
+    if queryset is not original:
+        marked = _prepared_query.shape(original)
+        if marked is not None and not marked[1]:
+            variant = (tuple(added_select), tuple(queryset._prefetch_related_lookups))
+            _prepared_query.mark(queryset, marked[0], variant)
     return queryset, {
         "applied": True,
         "reason": None,

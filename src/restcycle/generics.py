@@ -14,7 +14,7 @@ from django.db.models.query import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404 as _django_get_object_or_404
 
-from . import _query_plan, mixins, views
+from . import _prepared_query, _query_plan, mixins, views
 from ._setting_defaults import SettingDefault
 
 
@@ -25,9 +25,16 @@ def get_object_or_404(queryset: Any, *filter_args: Any, **filter_kwargs: Any) ->
     for the column are "no such object", never a 500.
     """
     try:
-        return _django_get_object_or_404(queryset, *filter_args, **filter_kwargs)
+        if filter_args or _prepared_query.shape(queryset) is None:
+            return _django_get_object_or_404(queryset, *filter_args, **filter_kwargs)
+        try:
+            return _prepared_query.get(queryset, filter_kwargs)
+        except queryset.model.DoesNotExist:
+            raise Http404(
+                f"No {queryset.model._meta.object_name} matches the given query."
+            ) from None
     except (TypeError, ValueError, OverflowError, ValidationError):
-        raise Http404
+        raise Http404 from None
 
 
 class GenericAPIView(views.APIView):
@@ -65,7 +72,8 @@ class GenericAPIView(views.APIView):
         queryset = self.queryset
         if isinstance(queryset, QuerySet):
             # A fresh clone: the class attribute's result cache is shared by every request.
-            queryset = queryset.all()
+            # Marked as the class's queryset unchanged, so lookups on it may be prepared.
+            queryset = _prepared_query.mark(queryset.all(), queryset)
         return queryset
 
     def get_object(self) -> Any:

@@ -20,6 +20,7 @@ from django.urls import NoReverseMatch, Resolver404, get_script_prefix, resolve
 from django.utils.encoding import smart_str, uri_to_iri
 from django.utils.translation import gettext_lazy as _
 
+from . import _prepared_query
 from ._field_base import WRAPPER_FIELD_ARGUMENTS
 from .fields import (  # noqa: F401  SkipField is importable from here, as in DRF
     Field,
@@ -182,9 +183,12 @@ class RelatedField(_HTMLSelectOptions, Field):
 
     def get_queryset(self) -> Any:
         queryset = self.queryset
-        if isinstance(queryset, (QuerySet, Manager)):
-            # A fresh queryset per use, so results are never cached across requests.
-            queryset = queryset.all()
+        if isinstance(queryset, QuerySet):
+            # A fresh queryset per use, so results are never cached across requests; marked
+            # as the field's queryset unchanged, so lookups on it may be prepared.
+            return _prepared_query.mark(queryset.all(), queryset)
+        if isinstance(queryset, Manager):
+            return queryset.all()
         return queryset
 
     def use_pk_only_optimization(self) -> bool:
@@ -260,7 +264,7 @@ class PrimaryKeyRelatedField(RelatedField):
         try:
             if isinstance(data, bool):
                 raise TypeError
-            return queryset.get(pk=data)
+            return _prepared_query.get(queryset, {"pk": data})
         except ObjectDoesNotExist:
             self.fail("does_not_exist", pk_value=data)
         except (TypeError, ValueError):
@@ -421,7 +425,7 @@ class SlugRelatedField(RelatedField):
     def to_internal_value(self, data: Any) -> Any:
         queryset = self.get_queryset()
         try:
-            return queryset.get(**{self.slug_field: data})
+            return _prepared_query.get(queryset, {self.slug_field: data})
         except ObjectDoesNotExist:
             self.fail("does_not_exist", slug_name=self.slug_field, value=smart_str(data))
         except (TypeError, ValueError):

@@ -112,6 +112,9 @@ DEFAULTS: dict[str, Any] = {
     # reads, and read rows with values() when no field needs a model instance.
     "AUTO_PREFETCH": True,
     "PROJECTION": True,
+    # restcycle: run the framework's own lookups (a detail view's object, a related field's
+    # pk, a uniqueness check) from SQL compiled once per shape (docs/query-planning.md).
+    "PREPARED_LOOKUPS": True,
 }
 
 # Settings whose values are dotted import paths (or lists of them).

@@ -16,6 +16,7 @@ from django.db import DataError
 from django.db.models import Exists, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from . import _prepared_query
 from .exceptions import ValidationError
 from .utils.representation import smart_repr
 
@@ -107,10 +108,31 @@ class UniqueValidator(_ComparedByAttributes):
         # The model field is the last part of the source, not the serializer field's name.
         field_name = serializer_field.source_attrs[-1]
         instance = _single_instance(self, getattr(serializer_field.parent, "instance", None))
-        queryset = self.filter_queryset(value, self.queryset, field_name)
-        queryset = self.exclude_current_instance(queryset, instance)
-        if qs_exists(queryset):
+        if self._preparable:
+            # The query DRF's steps below build, from prepared SQL (same query, same answer).
+            pk = None if instance is None else instance.pk
+            lookup = f"{field_name}__{self.lookup}"
+            try:
+                clash = _prepared_query.exists(self.queryset, {lookup: value}, exclude_pk=pk)
+            except _QUERY_INPUT_ERRORS:
+                clash = False
+        else:
+            queryset = self.filter_queryset(value, self.queryset, field_name)
+            queryset = self.exclude_current_instance(queryset, instance)
+            clash = qs_exists(queryset)
+        if clash:
             raise ValidationError(self.message, code="unique")
+
+    @property
+    def _preparable(self) -> bool:
+        """The default steps on an exact match in a plain queryset: prepared SQL can answer."""
+        cls = type(self)
+        return (
+            self.lookup == "exact"
+            and isinstance(self.queryset, QuerySet)
+            and cls.filter_queryset is UniqueValidator.filter_queryset
+            and cls.exclude_current_instance is UniqueValidator.exclude_current_instance
+        )
 
     _compared_attributes = ("message", "requires_context", "queryset", "lookup")
 
