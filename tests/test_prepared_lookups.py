@@ -11,8 +11,10 @@ import uuid
 
 import pytest
 from django.db import connection, connections
+from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 from django.urls import path
+from django.utils import timezone
 
 from restcycle import _prepared_query, generics, serializers, viewsets
 from restcycle.routers import SimpleRouter
@@ -94,10 +96,56 @@ class NovelsOnlyView(generics.RetrieveAPIView):
         return QpBook.objects.filter(kind="nov")
 
 
+class CreatedOnSecondJanuaryViewSet(viewsets.ReadOnlyModelViewSet):
+    """The queryset's SQL holds the active time zone (a `__date` lookup on a datetime)."""
+
+    queryset = QpBook.objects.filter(created__date=datetime.date(2020, 1, 2))
+    serializer_class = EveryColumnSerializer
+
+
+class CountingQuerySet(QuerySet):
+    """A queryset class with its own get(): the framework must keep calling it."""
+
+    calls = 0
+
+    def get(self, *args, **kwargs):
+        CountingQuerySet.calls += 1
+        return super().get(*args, **kwargs)
+
+
+class CountingViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = CountingQuerySet(QpBook)
+    serializer_class = EveryColumnSerializer
+
+
+class AuthorViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = QpAuthor.objects.all()
+    serializer_class = AuthorSerializer
+
+
+class LinkedBookSerializer(serializers.ModelSerializer):
+    author = serializers.HyperlinkedRelatedField(
+        view_name="author-detail", queryset=QpAuthor.objects.all()
+    )
+
+    class Meta:
+        model = QpBook
+        fields = ["id", "title", "price", "created", "author"]
+
+
+class LinkedBookViewSet(viewsets.ModelViewSet):
+    queryset = QpBook.objects.all()
+    serializer_class = LinkedBookSerializer
+
+
 router = SimpleRouter()
 router.register("books", BookViewSet, basename="book")
 router.register("columns", EveryColumnViewSet, basename="column")
 router.register("by-uid", ByUidViewSet, basename="by-uid")
+router.register("second-january", CreatedOnSecondJanuaryViewSet, basename="second-january")
+router.register("counting", CountingViewSet, basename="counting")
+router.register("authors", AuthorViewSet, basename="author")
+router.register("linked-books", LinkedBookViewSet, basename="linked-book")
 urlpatterns = [*router.urls, path("novels/<int:pk>/", NovelsOnlyView.as_view())]
 
 
@@ -164,7 +212,7 @@ def test_retrieve_gives_the_same_body_and_sql_once_the_lookup_is_prepared(book):
     status, body, sql = answers[0]
     assert status == 200
     assert body["author"] == {"id": book.author_id, "name": "Ann", "born": "1950-01-02"}
-    assert sorted(body["tags"]) == sorted(book.tags.values_list("pk", flat=True))
+    assert body["tags"] == list(book.tags.values_list("pk", flat=True))  # by name: a, b
     assert len(sql) == 2  # the book joined with its author, then the tags prefetched
     assert prepared_lookups()
 
@@ -308,3 +356,78 @@ def test_the_prepared_lookups_setting_turns_them_off(book, settings):
     assert_all_alike(answers)
     assert answers[0][0] == 200
     assert prepared_lookups() == []
+
+
+def test_a_time_zone_in_the_sql_follows_the_active_time_zone(book):
+    book.created = datetime.datetime(2020, 1, 1, 23, 30, tzinfo=datetime.UTC)
+    book.save()
+    in_utc = repeated(lambda: APIClient().get(f"/second-january/{book.pk}/"))
+    assert [answer[0] for answer in in_utc] == [404] * REPEATS  # still 1 January in UTC
+    with timezone.override("Europe/Paris"):
+        in_paris = repeated(lambda: APIClient().get(f"/second-january/{book.pk}/"))
+    assert [answer[0] for answer in in_paris] == [200] * REPEATS
+
+
+def test_a_queryset_class_with_its_own_get_is_always_called(book):
+    CountingQuerySet.calls = 0
+    answers = repeated(lambda: APIClient().get(f"/counting/{book.pk}/"))
+    assert [answer[0] for answer in answers] == [200] * REPEATS
+    assert CountingQuerySet.calls == REPEATS
+
+
+def test_hyperlinked_input_finds_its_object_and_reports_a_missing_one(author):
+    client = APIClient()
+    payload = {"title": "Linked", "price": "1.00", "created": "2021-01-01T00:00:00Z"}
+    found = repeated(
+        lambda: client.post(
+            "/linked-books/", {**payload, "author": f"/authors/{author.pk}/"}, format="json"
+        )
+    )
+    assert [answer[0] for answer in found] == [201] * REPEATS
+    missing = repeated(
+        lambda: client.post(
+            "/linked-books/", {**payload, "author": f"/authors/{author.pk + 50}/"}, format="json"
+        )
+    )
+    assert_all_alike(missing)
+    assert missing[0][1] == {"author": ["Invalid hyperlink - Object does not exist."]}
+
+
+def prefetched_state(obj, name):
+    """What a many-to-many prefetch left on `obj`: its cache, and each related object's dict."""
+    cached = obj._prefetched_objects_cache[getattr(obj, name).prefetch_cache_name]
+    related = [
+        {key: value for key, value in vars(item).items() if key != "_state"} for item in cached
+    ]
+    return cached._prefetch_done, related, [item.pk for item in getattr(obj, name).all()]
+
+
+@pytest.mark.parametrize("side", ["forward", "reverse"])
+def test_a_prepared_many_to_many_prefetch_leaves_what_django_leaves(book, side):
+    if side == "forward":
+        queryset, pk, name = QpBook.objects.prefetch_related("tags"), book.pk, "tags"
+    else:
+        tag = book.tags.get(name="a")
+        queryset, pk, name = QpTag.objects.prefetch_related("books"), tag.pk, "books"
+    by_django = queryset.get(pk=pk)
+    states = []
+    for _ in range(REPEATS):
+        marked = _prepared_query.mark(queryset.all(), queryset)
+        with CaptureQueriesContext(connection) as queries:
+            obj = _prepared_query.get(marked, {"pk": pk})
+        states.append((prefetched_state(obj, name), len(queries)))
+    assert all(state == (prefetched_state(by_django, name), 2) for state in states)
+    entries = connections["default"].__dict__[_prepared_query._CONNECTION_ATTRIBUTE]
+    prefetches = [e for e in entries.values() if isinstance(e, _prepared_query.PreparedPrefetch)]
+    assert [prefetch.name for prefetch in prefetches] == [name]
+
+
+def test_filtering_a_prepared_prefetch_queries_the_relation_afresh(book):
+    queryset = QpBook.objects.prefetch_related("tags")
+    for _ in range(REPEATS):
+        obj = _prepared_query.get(_prepared_query.mark(queryset.all(), queryset), {"pk": book.pk})
+        with CaptureQueriesContext(connection) as queries:
+            assert [tag.name for tag in obj.tags.all()] == ["a", "b"]
+        assert len(queries) == 0
+        assert [tag.name for tag in obj.tags.filter(name="b")] == ["b"]
+        assert obj.tags.count() == 2

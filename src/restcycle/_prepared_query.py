@@ -19,7 +19,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db import connections
+from django.db import connections, router
 from django.db.models import (
     CharField,
     IntegerField,
@@ -28,7 +28,12 @@ from django.db.models import (
     UUIDField,
     prefetch_related_objects,
 )
+from django.db.models.base import ModelState
+from django.db.models.fields.related_descriptors import ManyToManyDescriptor
+from django.db.models.manager import BaseManager
 from django.db.models.query import MAX_GET_RESULTS, ModelIterable, get_related_populators
+from django.utils.timezone import get_current_timezone_name
+from django.utils.translation import get_language
 
 from .settings import api_settings
 
@@ -48,8 +53,9 @@ class _UseTheORM(Exception):
     """This value or queryset is for the ORM to handle."""
 
 
-def mark(queryset: QuerySet, origin: QuerySet, variant: tuple = ()) -> QuerySet:
-    """Mark a fresh clone of `origin` (with `variant`'s lookups added) as prepared-lookup-able.
+def mark(queryset: QuerySet, origin: Any, variant: tuple = ()) -> QuerySet:
+    """Mark a fresh clone of `origin` (a queryset or a plain manager; `variant` names the
+    lookups added to it) as a shape whose lookups may be prepared.
 
     Any later QuerySet method returns a new clone without the mark, so a filtered or
     otherwise changed queryset is never mistaken for its origin.
@@ -76,11 +82,24 @@ def get(queryset: QuerySet, lookups: dict) -> Any:
     return queryset.get(**lookups)
 
 
-def exists(queryset: QuerySet, lookups: dict, exclude_pk: Any = None) -> bool:
-    """`queryset.filter(**lookups).exclude(pk=exclude_pk).exists()` (no exclude for None)."""
-    if isinstance(queryset, QuerySet) and queryset._result_cache is None:
+def stable_source(source: Any) -> bool:
+    """A queryset, or a manager whose `get_queryset()` is Django's: the same query each time."""
+    if isinstance(source, QuerySet):
+        return True
+    return isinstance(source, BaseManager) and (
+        type(source).get_queryset is BaseManager.get_queryset
+    )
+
+
+def exists(source: Any, lookups: dict, exclude_pk: Any = None) -> bool:
+    """`source.filter(**lookups).exclude(pk=exclude_pk).exists()` (no exclude for None).
+
+    `source` is a queryset or a plain manager (see `stable_source`).
+    """
+    queryset = source.all() if isinstance(source, BaseManager) else source
+    if queryset._result_cache is None:
         excluded = () if exclude_pk is None else ("pk",)
-        prepared = _prepared((queryset, ()), queryset, tuple(lookups), excluded, "exists")
+        prepared = _prepared((source, ()), queryset, tuple(lookups), excluded, "exists")
         if prepared is not None:
             values = tuple(lookups.values()) + (() if exclude_pk is None else (exclude_pk,))
             try:
@@ -94,19 +113,29 @@ def exists(queryset: QuerySet, lookups: dict, exclude_pk: Any = None) -> bool:
 
 
 def _prepared(marked: tuple, queryset: QuerySet, names: tuple, excluded: tuple, mode: str):
-    """The PreparedLookup for this shape on this connection, or None for the ORM.
+    """The PreparedLookup for this lookup shape on this connection, or None for the ORM."""
+    alias = queryset.db
+    return _cached(
+        alias,
+        (marked, names, excluded, mode),
+        lambda: _prepare(queryset, names, excluded, mode, alias),
+    )
+
+
+def _cached(alias: str, key: tuple, build: Any) -> Any:
+    """What `build()` prepared for `key` on this connection, or None for the ORM.
 
     Kept per connection object: a compiler is bound to the connection it compiled for,
-    and each thread has its own.
+    and each thread has its own. A key seen once is only noted.
     """
     if not api_settings.PREPARED_LOOKUPS:
         return None
-    alias = queryset.db
     connection = connections[alias]
     entries = connection.__dict__.get(_CONNECTION_ATTRIBUTE)
     if entries is None:
         entries = connection.__dict__[_CONNECTION_ATTRIBUTE] = {}
-    key = (marked, names, excluded, mode)
+    # SQL can hold the active time zone (`__date` lookups) or a lazy text's translation.
+    key = (*key, get_current_timezone_name(), get_language())
     found = entries.get(key)
     if found is None:
         if len(entries) >= _MAX_ENTRIES:
@@ -114,7 +143,7 @@ def _prepared(marked: tuple, queryset: QuerySet, names: tuple, excluded: tuple, 
         entries[key] = _SEEN_ONCE
         return None
     if found is _SEEN_ONCE:
-        found = _prepare(queryset, names, excluded, mode, alias) or _UNPREPARABLE
+        found = build() or _UNPREPARABLE
         entries[key] = found
     return None if found is _UNPREPARABLE else found
 
@@ -158,10 +187,40 @@ def _db_value(field: Any, value: Any, connection: Any) -> Any:
     return field.get_db_prep_value(prepared, connection, prepared=True)
 
 
+# QuerySet methods a lookup goes through: a queryset class overriding any of them keeps
+# its own behaviour, through the ORM.
+_LOOKUP_METHODS = (
+    "get",
+    "filter",
+    "exclude",
+    "_filter_or_exclude",
+    "_filter_or_exclude_inplace",
+    "exists",
+    "order_by",
+    "_chain",
+    "_clone",
+    "_fetch_all",
+    "__iter__",
+    "__len__",
+    "_prefetch_related_objects",
+    "extra",
+    "using",
+    "_next_is_sticky",
+    "_add_hints",
+)
+
+
+def _overrides_lookup_methods(queryset_class: type) -> bool:
+    return any(
+        getattr(queryset_class, name) is not getattr(QuerySet, name) for name in _LOOKUP_METHODS
+    )
+
+
 def _unpreparable(queryset: QuerySet) -> bool:
     query = queryset.query
     return bool(
-        queryset._iterable_class is not ModelIterable
+        _overrides_lookup_methods(type(queryset))
+        or queryset._iterable_class is not ModelIterable
         or queryset._known_related_objects
         or queryset._fields
         or query.combinator
@@ -173,30 +232,41 @@ def _unpreparable(queryset: QuerySet) -> bool:
 
 
 def _prepare(queryset: QuerySet, names: tuple, excluded: tuple, mode: str, alias: str):
-    """Compile the shape twice with different values; a PreparedLookup if both agree."""
+    """A PreparedLookup for `queryset.filter(names=?).exclude(pk=?)` in `mode`, or None."""
     if _unpreparable(queryset):
-        return None
-    connection = connections[alias]
-    if connection.features.interprets_empty_strings_as_nulls:
         return None
     model = queryset.model
     fields = [_slot_field(model, name) for name in names + excluded]
     if None in fields:
         return None
-    compiled = []
-    for base in (31001, 31101):
-        values = [_sentinel(field, base + index) for index, field in enumerate(fields)]
+
+    def query_for(values: list) -> Any:
         filtered = queryset.filter(**dict(zip(names, values, strict=False)))
         if excluded:
             filtered = filtered.exclude(pk=values[-1])
-        if mode == "get":
-            filtered = filtered.order_by()
-            filtered.query.set_limits(high=MAX_GET_RESULTS)
-            query = filtered.query
-        else:
-            query = filtered.query.exists()
-        compiler = query.get_compiler(using=alias)
+        if mode == "exists":
+            return filtered.query.exists()
+        filtered = filtered.order_by()
+        filtered.query.set_limits(high=MAX_GET_RESULTS)
+        return filtered.query
+
+    return _compile_twice(query_for, fields, alias, reads_rows=mode == "get")
+
+
+def _compile_twice(query_for: Any, fields: list, alias: str, reads_rows: bool):
+    """Compile `query_for(values)` with two sets of values; a PreparedLookup if they agree.
+
+    They agree when the SQL is the same and the parameters differ exactly where each
+    value, converted as the lookup converts it, went.
+    """
+    connection = connections[alias]
+    if connection.features.interprets_empty_strings_as_nulls:
+        return None
+    compiled = []
+    for base in (31001, 31101):
+        values = [_sentinel(field, base + index) for index, field in enumerate(fields)]
         try:
+            compiler = query_for(values).get_compiler(using=alias)
             sql, params = compiler.as_sql()
             expected = [_db_value(field, value, connection) for field, value in zip(fields, values)]
         except Exception:
@@ -219,20 +289,20 @@ def _prepare(queryset: QuerySet, names: tuple, excluded: tuple, mode: str, alias
         slots.append((position, matches[0]))
     if {index for _, index in slots} != set(range(len(fields))):
         return None
-    return PreparedLookup(sql, params, slots, fields, compiler, connection, alias, mode)
+    return PreparedLookup(sql, params, slots, fields, compiler, connection, alias, reads_rows)
 
 
 class PreparedLookup:
     """One lookup's SQL with the positions its values go to, and how to read its rows."""
 
-    def __init__(self, sql, params, slots, fields, compiler, connection, alias, mode) -> None:
+    def __init__(self, sql, params, slots, fields, compiler, connection, alias, reads_rows):
         self.sql = sql
         self.params = params
         self.slots = slots
         self.fields = fields
         self.connection = connection
         self.alias = alias
-        if mode != "get":
+        if not reads_rows:
             return
         self.compiler = compiler
         klass_info = compiler.klass_info
@@ -266,21 +336,27 @@ class PreparedLookup:
     def exists(self, queryset: QuerySet, values: tuple) -> bool:
         return bool(self._execute(values))
 
-    def get(self, queryset: QuerySet, values: tuple) -> Any:
+    def instances(self, values: tuple) -> list:
+        """The model instances of the rows, built as Django's ModelIterable builds them."""
         rows = self._execute(values)
         if self.converters:
             rows = self.compiler.apply_converters(rows, self.converters)
         model, alias, init_list = self.model, self.alias, self.init_list
+        start, end = self.start, self.end
         objects = []
         for row in rows:
-            obj = model.from_db(alias, init_list, row[self.start : self.end])
+            obj = model.from_db(alias, init_list, row[start:end])
             for populator in self.populators:
                 populator.populate(row, obj)
             for name, position in self.annotations:
                 setattr(obj, name, row[position])
             objects.append(obj)
+        return objects
+
+    def get(self, queryset: QuerySet, values: tuple) -> Any:
+        objects = self.instances(values)
         if objects and queryset._prefetch_related_lookups:
-            prefetch_related_objects(objects, *queryset._prefetch_related_lookups)
+            _prefetch(objects, queryset._prefetch_related_lookups, self.alias)
         if len(objects) == 1:
             return objects[0]
         name = queryset.model._meta.object_name
@@ -291,3 +367,97 @@ class PreparedLookup:
         raise queryset.model.MultipleObjectsReturned(
             f"get() returned more than one {name} -- it returned {shown}!"
         )
+
+
+# --- prefetch_related for one object ---------------------------------------------------
+
+
+def _prefetch(objects: list, lookups: tuple, alias: str) -> None:
+    """`prefetch_related_objects(objects, *lookups)`; prepared for one object's many-to-many."""
+    if len(objects) == 1 and len(set(lookups)) == len(lookups):
+        obj = objects[0]
+        model = type(obj)
+        prepared = []
+        for lookup in lookups:
+            if type(lookup) is not str or "__" in lookup:
+                break
+            key = ("prefetch", model, lookup)
+            found = _cached(alias, key, lambda name=lookup: _prepare_prefetch(model, name, alias))
+            if found is None:
+                break
+            prepared.append(found)
+        else:
+            try:
+                for prefetch in prepared:
+                    prefetch.run(obj)
+                return
+            except _UseTheORM:
+                pass  # Django skips what is already prefetched
+    prefetch_related_objects(objects, *lookups)
+
+
+def _prepare_prefetch(model: type, name: str, alias: str) -> PreparedPrefetch | None:
+    """A PreparedPrefetch of many-to-many `name` (either side) for one `model` instance."""
+    descriptor = model.__dict__.get(name)
+    if not isinstance(descriptor, ManyToManyDescriptor):
+        return None
+    manager_class = descriptor.related_manager_cls
+    default_manager_class = manager_class.__bases__[0]
+    pk = model._meta.pk
+    if (
+        default_manager_class.get_queryset is not BaseManager.get_queryset
+        or _overrides_lookup_methods(default_manager_class._queryset_class)
+        or not isinstance(pk, _FIELD_TYPES)
+        or pk.is_relation
+    ):
+        return None
+
+    def sentinel(value: Any) -> Any:
+        # An unsaved instance carrying only its pk: no __init__, so no signals.
+        instance = model.__new__(model)
+        instance._state = ModelState()
+        instance.__dict__[pk.attname] = value
+        return instance
+
+    cache_names = set()
+
+    def query_for(values: list) -> Any:
+        manager = getattr(sentinel(values[0]), name)
+        cache_names.add(manager.prefetch_cache_name)
+        through_key = manager.through._meta.get_field(manager.source_field_name)
+        if through_key.foreign_related_fields != (pk,):
+            raise _UseTheORM  # the join table points at another column than the pk
+        queryset, _, _, single, cache_name, is_descriptor = manager.get_prefetch_querysets(
+            [sentinel(values[0])]
+        )
+        if single or is_descriptor or cache_name != manager.prefetch_cache_name:
+            raise _UseTheORM
+        if _unpreparable(queryset) or queryset._prefetch_related_lookups:
+            raise _UseTheORM
+        return queryset.query
+
+    lookup = _compile_twice(query_for, [pk], alias, reads_rows=True)
+    if lookup is None or len(cache_names) != 1:
+        return None
+    return PreparedPrefetch(lookup, name, cache_names.pop())
+
+
+class PreparedPrefetch:
+    """One many-to-many prefetch for one instance: its SQL, and where Django keeps the rows."""
+
+    def __init__(self, lookup: PreparedLookup, name: str, cache_name: str) -> None:
+        self.lookup = lookup
+        self.name = name
+        self.cache_name = cache_name
+
+    def run(self, obj: Any) -> None:
+        """What prefetch_related_objects leaves on `obj`: the related manager's queryset, filled."""
+        if router.db_for_read(self.lookup.model, instance=obj) != self.lookup.alias:
+            raise _UseTheORM  # a router sends this relation's reads elsewhere
+        related = self.lookup.instances((obj.pk,))
+        queryset = getattr(obj, self.name).get_queryset()
+        queryset._result_cache = related
+        queryset._prefetch_done = True
+        if "_prefetched_objects_cache" not in obj.__dict__:
+            obj._prefetched_objects_cache = {}
+        obj._prefetched_objects_cache[self.cache_name] = queryset

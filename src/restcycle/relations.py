@@ -183,11 +183,12 @@ class RelatedField(_HTMLSelectOptions, Field):
 
     def get_queryset(self) -> Any:
         queryset = self.queryset
-        if isinstance(queryset, QuerySet):
+        if isinstance(queryset, (QuerySet, Manager)):
             # A fresh queryset per use, so results are never cached across requests; marked
-            # as the field's queryset unchanged, so lookups on it may be prepared.
-            return _prepared_query.mark(queryset.all(), queryset)
-        if isinstance(queryset, Manager):
+            # as the field's queryset unchanged when that is the same query every time, so
+            # lookups on it may be prepared.
+            if _prepared_query.stable_source(queryset):
+                return _prepared_query.mark(queryset.all(), queryset)
             return queryset.all()
         return queryset
 
@@ -312,7 +313,7 @@ class HyperlinkedRelatedField(RelatedField):
         lookup_kwargs = {self.lookup_field: lookup_value}
         queryset = self.get_queryset()
         try:
-            return queryset.get(**lookup_kwargs)
+            return _prepared_query.get(queryset, lookup_kwargs)
         except ValueError as exc:
             raise ObjectValueError(str(exc)).with_traceback(exc.__traceback__)
         except TypeError as exc:

@@ -129,7 +129,7 @@ class UniqueValidator(_ComparedByAttributes):
         cls = type(self)
         return (
             self.lookup == "exact"
-            and isinstance(self.queryset, QuerySet)
+            and _prepared_query.stable_source(self.queryset)
             and cls.filter_queryset is UniqueValidator.filter_queryset
             and cls.exclude_current_instance is UniqueValidator.exclude_current_instance
         )
