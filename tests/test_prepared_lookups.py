@@ -431,3 +431,13 @@ def test_filtering_a_prepared_prefetch_queries_the_relation_afresh(book):
         assert len(queries) == 0
         assert [tag.name for tag in obj.tags.filter(name="b")] == ["b"]
         assert obj.tags.count() == 2
+
+
+def test_explain_says_whether_the_object_lookup_is_prepared(book):
+    from restcycle._explain import explain
+    from restcycle._explain_text import render_text
+
+    prepared = render_text(explain(f"/columns/{book.pk}/", "GET", urlconf=__name__))
+    assert "object lookup: prepared SQL, compiled once" in prepared
+    filtered = render_text(explain(f"/novels/{book.pk}/", "GET", urlconf=__name__))
+    assert "object lookup: through the ORM: get_queryset() or a filter backend changed" in filtered

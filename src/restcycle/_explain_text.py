@@ -118,6 +118,13 @@ def _query_plan_lines(plan: dict) -> list[str]:
         lines.append("      auto-prefetch added: " + (", ".join(added) or "nothing"))
     else:
         lines.append(f"      auto-prefetch off: {prefetch.get('reason')}")
+    if "prepared_lookup" in plan:
+        reason = plan["prepared_lookup"]["reason"]
+        lines.append(
+            "      object lookup: through the ORM: " + reason
+            if reason
+            else "      object lookup: prepared SQL, compiled once (see docs/query-planning.md)"
+        )
     return lines
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.db import connections, router
 from django.db.models import (
     CharField,
@@ -67,6 +68,20 @@ def mark(queryset: QuerySet, origin: Any, variant: tuple = ()) -> QuerySet:
 def shape(queryset: Any) -> tuple | None:
     """The (origin, variant) a queryset was marked with, or None."""
     return getattr(queryset, "__dict__", {}).get(SHAPE_ATTRIBUTE)
+
+
+def why_not_prepared(queryset: Any) -> str | None:
+    """Why get_object()'s lookup on this queryset goes through the ORM, or None: prepared.
+
+    For `manage.py explain`; the value of the lookup can still send one request to the ORM.
+    """
+    if not api_settings.PREPARED_LOOKUPS:
+        return "REST_FRAMEWORK['PREPARED_LOOKUPS'] is False"
+    if shape(queryset) is None:
+        return "get_queryset() or a filter backend changed the view's queryset"
+    if _unpreparable(queryset):
+        return "the queryset's class or form (values(), slicing, select_for_update()) forbids it"
+    return None
 
 
 def get(queryset: QuerySet, lookups: dict) -> Any:
@@ -135,7 +150,7 @@ def _cached(alias: str, key: tuple, build: Any) -> Any:
     if entries is None:
         entries = connection.__dict__[_CONNECTION_ATTRIBUTE] = {}
     # SQL can hold the active time zone (`__date` lookups) or a lazy text's translation.
-    key = (*key, get_current_timezone_name(), get_language())
+    key = (*key, settings.USE_TZ, get_current_timezone_name(), get_language())
     found = entries.get(key)
     if found is None:
         if len(entries) >= _MAX_ENTRIES:

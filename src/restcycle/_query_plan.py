@@ -485,5 +485,7 @@ def describe(view: Any, action: str = "list") -> dict[str, Any]:
         info["prefetch"] = {"applied": False, "reason": "the values path reads no objects"}
         return info
     info["projection"] = {"path": "instance", "reason": reason}
-    info["prefetch"] = _planned(view, queryset)[1]
+    planned, info["prefetch"] = _planned(view, queryset)
+    if action == "retrieve":
+        info["prepared_lookup"] = {"reason": _prepared_query.why_not_prepared(planned)}
     return info
