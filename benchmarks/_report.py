@@ -29,6 +29,8 @@ def check_warnings(workload: str, results: dict[str, dict]) -> list[str]:
     for name, result in results.items():
         if result.get("error"):
             warnings.append(f"{name}: worker error {result['error']}")
+        elif result.get("unsteady"):
+            warnings.append(f"{name}: {result['unsteady']}")
         elif result["status"] != expected:
             warnings.append(f"{name}: status {result['status']}, expected {expected}")
         else:
@@ -145,6 +147,8 @@ def table(results: dict) -> str:
         f"{results['settings']['batch']} requests per implementation and workload, "
         f"after {results['settings']['warmup']} warm-up requests"
     )
+    if not results["settings"].get("prepared_lookups", True):
+        lines.append("restcycle ran with REST_FRAMEWORK['PREPARED_LOOKUPS'] = False")
     lines.append(
         f"machine: {m['nproc']} CPUs, {m['cpu']}; load {m['loadavg_before']} -> "
         f"{m['loadavg_after']}"

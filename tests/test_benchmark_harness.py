@@ -166,6 +166,15 @@ def test_unexpected_status_is_flagged_and_left_out_of_the_comparison():
     assert _report.check_warnings("retrieve", results) == ["restcycle: status 500, expected 200"]
 
 
+def test_an_answer_that_changes_once_caches_are_warm_is_flagged():
+    unsteady = "request 2 differed from the first: body"
+    results = {
+        "restcycle": {"status": 200, "body": b'{"id":1}', "queries": 2, "unsteady": unsteady},
+        FLOOR: {"status": 200, "body": b'{"id":1}', "queries": 2},
+    }
+    assert _report.check_warnings("retrieve", results) == [f"restcycle: {unsteady}"]
+
+
 def test_floor_links_compare_equal_to_the_api_links():
     body = b'{"next":"http://testserver/floor/catalog/?page=3"}'
     expected = b'{"next":"http://testserver/api/catalog/?page=3"}'

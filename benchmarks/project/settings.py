@@ -62,4 +62,6 @@ REST_FRAMEWORK = {
         ["rest_framework.authentication.TokenAuthentication"] if HAS_AUTHTOKEN else []
     ),
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # restcycle only (DRF ignores it): `run.py --no-prepared-lookups` turns them off.
+    "PREPARED_LOOKUPS": os.environ.get("BENCH_PREPARED_LOOKUPS", "1") != "0",
 }
