@@ -376,6 +376,16 @@ def test_remote_user_absent_is_anonymous(client):
     assert client.get("/remote/").status_code == 403
 
 
+@override_settings(AUTHENTICATION_BACKENDS=["django.contrib.auth.backends.RemoteUserBackend"])
+@pytest.mark.parametrize("name", ["x" * 200, "nul\x00byte"], ids=["too-long", "nul-byte"])
+def test_a_remote_user_name_the_user_table_cannot_hold_is_refused_not_a_500(client, name):
+    response = client.get("/remote/", REMOTE_USER=name)
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Invalid username/password."}
+    assert not User.objects.exists()
+    assert client.get("/remote/", REMOTE_USER="dora").status_code == 200  # connection still fine
+
+
 # --- get_authorization_header ---------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ import hmac
 from typing import Any
 
 from django.contrib.auth import authenticate, get_user_model
+from django.db import DataError, router, transaction
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.translation import gettext_lazy as _
 
@@ -216,7 +217,24 @@ class RemoteUserAuthentication(BaseAuthentication):
     header = "REMOTE_USER"
 
     def authenticate(self, request: Any) -> tuple[Any, None] | None:
-        user = authenticate(request=request, remote_user=request.META.get(self.header))
+        remote_user = request.META.get(self.header)
+        if remote_user is not None and not _user_table_can_hold(remote_user):
+            # The backend would look it up (or create it) and the database refuse: a 500.
+            raise exceptions.AuthenticationFailed(_("Invalid username/password."))
+        user_model = get_user_model()
+        try:
+            with transaction.atomic(using=router.db_for_write(user_model)):
+                user = authenticate(request=request, remote_user=remote_user)
+        except DataError:
+            raise exceptions.AuthenticationFailed(_("Invalid username/password.")) from None
         if user and user.is_active:
             return (user, None)
         return None
+
+
+def _user_table_can_hold(username: str) -> bool:
+    """No NUL byte, and no longer than the user model's username column."""
+    user_model = get_user_model()
+    field = user_model._meta.get_field(user_model.USERNAME_FIELD)
+    max_length = getattr(field, "max_length", None)
+    return "\x00" not in username and (max_length is None or len(username) <= max_length)
