@@ -159,6 +159,7 @@ def test_method_not_allowed_keeps_the_method_in_the_french_detail(client):
 @pytest.mark.parametrize(
     ("wait", "expected"),
     [
+        ("0", "La requête a été limitée. Nouvel essai possible dans 0 seconde."),
         ("1", "La requête a été limitée. Nouvel essai possible dans 1 seconde."),
         ("0.2", "La requête a été limitée. Nouvel essai possible dans 1 seconde."),
         ("42", "La requête a été limitée. Nouvel essai possible dans 42 secondes."),
@@ -201,20 +202,27 @@ def test_translation_override_translates_exceptions_raised_in_code():
 
 
 def _catalog_entries():
+    """[(msgid, translation)] of the compiled catalog: a plural entry gives one per form."""
     with open(CATALOG_DIR / "django.mo", "rb") as compiled:
         catalog = gettext.GNUTranslations(compiled)._catalog
-    return {msgid: text for msgid, text in catalog.items() if msgid != ""}
+    entries = []
+    for key, text in catalog.items():
+        msgid = key[0] if isinstance(key, tuple) else key  # (msgid, plural form index)
+        if msgid != "":
+            entries.append((msgid.rpartition("\x04")[2], text))  # without its msgctxt
+    return entries
 
 
 def test_compiled_catalog_matches_the_po_file():
     po_text = (CATALOG_DIR / "django.po").read_text(encoding="utf-8")
     po_count = len(re.findall(r"^msgid ", po_text, flags=re.MULTILINE)) - 1  # minus header
-    assert len(_catalog_entries()) == po_count
+    plural_forms = len(re.findall(r"^msgstr\[[1-9]\]", po_text, flags=re.MULTILINE))
+    assert len(_catalog_entries()) == po_count + plural_forms
 
 
 def test_every_message_is_translated_with_its_placeholders_kept():
     placeholder = re.compile(r"\{[^{}]*\}|%\([a-z_]+\)[sd]")
-    for msgid, text in _catalog_entries().items():
+    for msgid, text in _catalog_entries():
         assert text.strip(), msgid
         assert text != msgid, msgid
         assert sorted(placeholder.findall(text)) == sorted(placeholder.findall(msgid)), msgid

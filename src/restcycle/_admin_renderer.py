@@ -10,6 +10,7 @@ from typing import Any
 
 from django.template import loader
 from django.urls import NoReverseMatch
+from django.utils.translation import gettext
 
 from . import exceptions
 from ._browsable import BrowsableAPIRenderer
@@ -42,7 +43,8 @@ class AdminRenderer(BrowsableAPIRenderer):
             # would show it — if this user may GET it.
             error_form = self.get_rendered_html_form(data, view, request.method, request)
             self.error_form = error_form if isinstance(error_form, str) else None
-            self.error_title = {"POST": "Create", "PUT": "Edit"}.get(request.method, "Errors")
+            titles = {"POST": gettext("Create"), "PUT": gettext("Edit")}
+            self.error_title = titles.get(request.method) or gettext("Errors")
             self.error_list = self._error_list(response.data)
             data = self._data_for_get(view, request)
 

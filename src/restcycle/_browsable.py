@@ -16,6 +16,7 @@ from django.conf import settings as django_settings
 from django.core.paginator import Page
 from django.template import loader
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from . import exceptions
 from ._html_form import HTMLFormRenderer
@@ -200,7 +201,7 @@ class BrowsableAPIRenderer(BaseRenderer):
 
         class GenericContentForm(forms.Form):
             _content_type = forms.ChoiceField(
-                label="Media type",
+                label=gettext("Media type"),
                 choices=choices,
                 initial=media_types[0],
                 widget=forms.Select(
@@ -208,7 +209,7 @@ class BrowsableAPIRenderer(BaseRenderer):
                 ),
             )
             _content = forms.CharField(
-                label="Content",
+                label=gettext("Content"),
                 widget=forms.Textarea(attrs={"data-override": "content", "class": "form-control"}),
                 initial=content,
                 required=False,

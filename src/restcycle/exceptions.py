@@ -14,7 +14,7 @@ from typing import Any
 from django.http import JsonResponse
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, npgettext
 
 from . import status
 
@@ -215,14 +215,22 @@ class Throttled(APIException):
             detail = force_str(self.default_detail)
         if wait is not None:
             wait = math.ceil(wait)
-            extra = ngettext(
-                force_str(self.extra_detail_singular),
-                force_str(self.extra_detail_plural),
-                wait,
-            ).format(wait=wait)
-            detail = f"{detail} {extra}"
+            detail = f"{detail} {self._wait_text(wait).format(wait=wait)}"
         self.wait = wait
         super().__init__(detail, code)
+
+    def _wait_text(self, wait: int) -> str:
+        singular, plural = self.extra_detail_singular, self.extra_detail_plural
+        if singular is Throttled.extra_detail_singular and plural is Throttled.extra_detail_plural:
+            # One catalog entry holding both forms, so each language applies its own plural
+            # rule (French says "0 seconde"); translating each text first cannot.
+            return npgettext(
+                "throttled wait",
+                "Expected available in {wait} second.",
+                "Expected available in {wait} seconds.",
+                wait,
+            )
+        return ngettext(force_str(singular), force_str(plural), wait)
 
 
 def server_error(request, *args, **kwargs) -> JsonResponse:

@@ -17,6 +17,7 @@ from django.utils.html import escape, format_html
 from django.utils.html import smart_urlquote as smart_urlquote
 from django.utils.html import urlize as django_urlize
 from django.utils.safestring import SafeData, mark_safe
+from django.utils.translation import gettext
 
 from ..compat import apply_markdown, pygments_highlight
 from ..utils.urls import replace_query_param
@@ -105,7 +106,10 @@ def optional_login(request: Any) -> str:
     if login_url is None:
         return ""
     return format_html(
-        '<li class="nav-item"><a href="{}?next={}">Log in</a></li>', login_url, _path(request)
+        '<li class="nav-item"><a href="{}?next={}">{}</a></li>',
+        login_url,
+        _path(request),
+        gettext("Log in"),
     )
 
 
@@ -132,12 +136,13 @@ def optional_logout(request: Any, user: Any, csrf_token: Any) -> str:
         "{user}</summary>"
         '<form id="logoutForm" method="post" action="{url}?next={next}">'
         '<input type="hidden" name="csrfmiddlewaretoken" value="{csrf}">'
-        '<button type="submit" class="link-button">Log out</button></form>'
+        '<button type="submit" class="link-button">{log_out}</button></form>'
         "</details></li>",
         user=user,
         url=logout_url,
         next=_path(request),
         csrf=csrf_token,
+        log_out=gettext("Log out"),
     )
 
 
