@@ -23,22 +23,13 @@ from restcycle.filters import SearchFilter
 from restcycle.pagination import CursorPagination, PageNumberPagination
 from restcycle.renderers import AdminRenderer, BrowsableAPIRenderer, JSONRenderer
 from restcycle.routers import DefaultRouter
+from tests._locale_settings import LOCALE_SETTINGS
 from tests.models import BrowsableNote
 
 pytestmark = [pytest.mark.urls(__name__), pytest.mark.django_db]
 
 XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
 
-LOCALE_SETTINGS = override_settings(
-    MIDDLEWARE=[
-        "django.contrib.sessions.middleware.SessionMiddleware",
-        "django.middleware.locale.LocaleMiddleware",
-        "django.middleware.common.CommonMiddleware",
-        "django.contrib.auth.middleware.AuthenticationMiddleware",
-    ],
-    LANGUAGES=[("en", "English"), ("fr", "French")],
-    LANGUAGE_CODE="en",
-)
 
 TEMPLATES_DIR = Path(restcycle.__file__).parent / "templates" / "rest_framework"
 CATALOG = Path(restcycle.__file__).parent / "locale" / "fr" / "LC_MESSAGES" / "django.mo"

@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-from django.test import override_settings
 from django.urls import path
 from django.utils import translation
 
@@ -19,19 +18,10 @@ from restcycle.response import Response
 from restcycle.test import APIClient
 from restcycle.throttling import BaseThrottle
 from restcycle.views import APIView
+from tests._locale_settings import LOCALE_SETTINGS
 
 pytestmark = [pytest.mark.urls(__name__), pytest.mark.django_db]
 
-LOCALE_SETTINGS = override_settings(
-    MIDDLEWARE=[
-        "django.contrib.sessions.middleware.SessionMiddleware",
-        "django.middleware.locale.LocaleMiddleware",
-        "django.middleware.common.CommonMiddleware",
-        "django.contrib.auth.middleware.AuthenticationMiddleware",
-    ],
-    LANGUAGES=[("en", "English"), ("fr", "French")],
-    LANGUAGE_CODE="en",
-)
 
 CATALOG_DIR = Path(restcycle.__file__).parent / "locale" / "fr" / "LC_MESSAGES"
 

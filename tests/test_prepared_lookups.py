@@ -33,23 +33,7 @@ class EveryColumnSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = QpBook
-        fields = [
-            "id",
-            "uid",
-            "title",
-            "pages",
-            "price",
-            "rating",
-            "in_print",
-            "published",
-            "created",
-            "reading_time",
-            "opens_at",
-            "extra",
-            "author",
-            "tags",
-            "describe",
-        ]
+        fields = "__all__"
 
 
 class AuthorSerializer(serializers.ModelSerializer):
