@@ -122,6 +122,19 @@ class LinkedBookViewSet(viewsets.ModelViewSet):
     serializer_class = LinkedBookSerializer
 
 
+class ColumnsOnlySerializer(serializers.ModelSerializer):
+    """No field needs an instance: retrieve takes the values() path."""
+
+    class Meta:
+        model = QpBook
+        fields = ["id", "title", "price", "published", "created", "author", "tags"]
+
+
+class ColumnsOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = QpBook.objects.all()
+    serializer_class = ColumnsOnlySerializer
+
+
 router = SimpleRouter()
 router.register("books", BookViewSet, basename="book")
 router.register("columns", EveryColumnViewSet, basename="column")
@@ -129,6 +142,7 @@ router.register("by-uid", ByUidViewSet, basename="by-uid")
 router.register("second-january", CreatedOnSecondJanuaryViewSet, basename="second-january")
 router.register("counting", CountingViewSet, basename="counting")
 router.register("authors", AuthorViewSet, basename="author")
+router.register("columns-only", ColumnsOnlyViewSet, basename="columns-only")
 router.register("linked-books", LinkedBookViewSet, basename="linked-book")
 urlpatterns = [*router.urls, path("novels/<int:pk>/", NovelsOnlyView.as_view())]
 
@@ -425,3 +439,25 @@ def test_explain_says_whether_the_object_lookup_is_prepared(book):
     assert "object lookup: prepared SQL, compiled once" in prepared
     filtered = render_text(explain(f"/novels/{book.pk}/", "GET", urlconf=__name__))
     assert "object lookup: through the ORM: get_queryset() or a filter backend changed" in filtered
+
+
+def test_a_values_path_retrieve_reads_its_row_from_prepared_sql(book):
+    paths = []
+
+    def request():
+        response = APIClient().get(f"/columns-only/{book.pk}/")
+        paths.append(response.renderer_context["view"]._query_plan_report["projection"]["path"])
+        return response
+
+    answers = repeated(request)
+    assert_all_alike(answers)
+    status, body, _ = answers[0]
+    assert status == 200
+    assert body["price"] == "12.50"
+    assert body["created"] == "2020-01-02T03:04:05.678901Z"
+    assert body["tags"] == list(book.tags.values_list("pk", flat=True))
+    assert paths == ["values"] * REPEATS
+    assert [lookup.rows for lookup in prepared_lookups()] == ["tuples"]
+    missing = repeated(lambda: APIClient().get(f"/columns-only/{book.pk + 100}/"))
+    assert_all_alike(missing)
+    assert missing[0][1] == {"detail": "No QpBook matches the given query."}

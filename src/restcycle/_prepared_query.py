@@ -32,7 +32,12 @@ from django.db.models import (
 from django.db.models.base import ModelState
 from django.db.models.fields.related_descriptors import ManyToManyDescriptor
 from django.db.models.manager import BaseManager
-from django.db.models.query import MAX_GET_RESULTS, ModelIterable, get_related_populators
+from django.db.models.query import (
+    MAX_GET_RESULTS,
+    ModelIterable,
+    ValuesListIterable,
+    get_related_populators,
+)
 from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
 
@@ -231,13 +236,25 @@ def _overrides_lookup_methods(queryset_class: type) -> bool:
     )
 
 
+def _row_kind(queryset: QuerySet) -> str | None:
+    """ "instances" (model instances), "tuples" (`values_list()` rows), or None: the ORM's."""
+    if queryset._iterable_class is ModelIterable and not queryset._fields:
+        return "instances"
+    if queryset._iterable_class is ValuesListIterable and not queryset._prefetch_related_lookups:
+        query = queryset.query
+        selected = [*query.extra_select, *query.values_select, *query.annotation_select]
+        annotations = [name for name in query.annotation_select if name not in queryset._fields]
+        if selected == [*queryset._fields, *annotations]:
+            return "tuples"  # in selected order: Django builds them without reordering
+    return None
+
+
 def _unpreparable(queryset: QuerySet) -> bool:
     query = queryset.query
     return bool(
         _overrides_lookup_methods(type(queryset))
-        or queryset._iterable_class is not ModelIterable
+        or _row_kind(queryset) is None
         or queryset._known_related_objects
-        or queryset._fields
         or query.combinator
         or query.is_sliced
         or query.select_for_update
@@ -265,10 +282,10 @@ def _prepare(queryset: QuerySet, names: tuple, excluded: tuple, mode: str, alias
         filtered.query.set_limits(high=MAX_GET_RESULTS)
         return filtered.query
 
-    return _compile_twice(query_for, fields, alias, reads_rows=mode == "get")
+    return _compile_twice(query_for, fields, alias, _row_kind(queryset) if mode == "get" else None)
 
 
-def _compile_twice(query_for: Any, fields: list, alias: str, reads_rows: bool):
+def _compile_twice(query_for: Any, fields: list, alias: str, rows: str | None):
     """Compile `query_for(values)` with two sets of values; a PreparedLookup if they agree.
 
     They agree when the SQL is the same and the parameters differ exactly where each
@@ -304,32 +321,36 @@ def _compile_twice(query_for: Any, fields: list, alias: str, reads_rows: bool):
         slots.append((position, matches[0]))
     if {index for _, index in slots} != set(range(len(fields))):
         return None
-    return PreparedLookup(sql, params, slots, fields, compiler, connection, alias, reads_rows)
+    return PreparedLookup(sql, params, slots, fields, compiler, connection, alias, rows)
 
 
 class PreparedLookup:
     """One lookup's SQL with the positions its values go to, and how to read its rows."""
 
-    def __init__(self, sql, params, slots, fields, compiler, connection, alias, reads_rows):
+    def __init__(self, sql, params, slots, fields, compiler, connection, alias, rows):
+        """`rows`: what `get()` builds, "instances" or "tuples"; None for `exists()` only."""
         self.sql = sql
         self.params = params
         self.slots = slots
         self.fields = fields
         self.connection = connection
         self.alias = alias
-        if not reads_rows:
+        self.rows = rows
+        if rows is None:
             return
         self.compiler = compiler
-        klass_info = compiler.klass_info
         select = compiler.select
+        columns = [column[0] for column in select[0 : compiler.col_count]]
+        self.converters = compiler.get_converters(columns)
+        if rows == "tuples":
+            return
+        klass_info = compiler.klass_info
         self.model = klass_info["model"]
         select_fields = klass_info["select_fields"]
         self.start, self.end = select_fields[0], select_fields[-1] + 1
         self.init_list = [column[0].target.attname for column in select[self.start : self.end]]
         self.populators = get_related_populators(klass_info, select, alias)
         self.annotations = list(compiler.annotation_col_map.items())
-        columns = [column[0] for column in select[0 : compiler.col_count]]
-        self.converters = compiler.get_converters(columns)
 
     def _params(self, values: tuple) -> list:
         connection = self.connection
@@ -368,8 +389,18 @@ class PreparedLookup:
             objects.append(obj)
         return objects
 
+    def tuples(self, values: tuple) -> list:
+        """The rows as `values_list()` gives them: tuples of converted column values."""
+        rows = self._execute(values)
+        if self.converters:
+            return [tuple(row) for row in self.compiler.apply_converters(rows, self.converters)]
+        return [tuple(row) for row in rows]
+
     def get(self, queryset: QuerySet, values: tuple) -> Any:
-        objects = self.instances(values)
+        if self.rows == "tuples":
+            objects = self.tuples(values)
+        else:
+            objects = self.instances(values)
         if objects and queryset._prefetch_related_lookups:
             _prefetch(objects, queryset._prefetch_related_lookups, self.alias)
         if len(objects) == 1:
@@ -451,7 +482,7 @@ def _prepare_prefetch(model: type, name: str, alias: str) -> PreparedPrefetch | 
             raise _UseTheORM
         return queryset.query
 
-    lookup = _compile_twice(query_for, [pk], alias, reads_rows=True)
+    lookup = _compile_twice(query_for, [pk], alias, rows="instances")
     if lookup is None or len(cache_names) != 1:
         return None
     return PreparedPrefetch(lookup, name, cache_names.pop())

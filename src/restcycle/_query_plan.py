@@ -454,7 +454,13 @@ def serialized_object(view: Any) -> Any:
         _record(view, "projection", {"path": "instance", "reason": reason})
         return view.get_serializer(view._lookup_object(prefetch_object(view, queryset)))
     _record(view, "projection", {"path": "values", "reason": None})
-    row = view._lookup_object(projection.queryset(queryset), check_permissions=False)
+    projected = projection.queryset(queryset)
+    marked = _prepared_query.shape(queryset)
+    if marked is not None:
+        # The same projection of the same queryset each time: its lookup may be prepared.
+        variant = (*marked[1], "values_list", tuple(projection.columns))
+        _prepared_query.mark(projected, marked[0], variant)
+    row = view._lookup_object(projected, check_permissions=False)
     serializer = view.get_serializer(row)
     _set_projected_data(serializer, projection.bind(queryset.db).one, row)
     return serializer
