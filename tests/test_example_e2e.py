@@ -123,6 +123,23 @@ def test_token_login_then_create_list_filter_paginate_update_delete(bookstore):
     assert status == 201, created
     assert created["isbn"] == "9780060512743"
     assert created["author"]["name"] == "Ursula K. Le Guin"
+    assert "stock" not in created  # stock levels are for staff only
+
+    status, _, refused = call(
+        base,
+        "POST",
+        "/api/books/",
+        {
+            "title": "Stocked By A Reader",
+            "isbn": "978-0-306-40615-7",
+            "price": "5.00",
+            "published": "1990-01-01",
+            "author_id": 1,
+            "stock": 40,
+        },
+        token=token,
+    )
+    assert status == 400 and refused == {"stock": ["Only staff can set the stock level."]}
 
     status, _, page = call(base, "GET", "/api/books/?search=lathe")
     assert status == 200 and [book["title"] for book in page["results"]] == ["The Lathe of Heaven"]

@@ -68,6 +68,13 @@ class BookSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError("Enter a valid ISBN-10 or ISBN-13.")
         return value
 
+    def validate_stock(self, value: int) -> int:
+        """Stock levels are for staff: others may neither see nor set them."""
+        request = self.context.get("request")
+        if not (request and request.user.is_staff):
+            raise serializers.ValidationError("Only staff can set the stock level.")
+        return value
+
     def validate(self, attrs: dict) -> dict:
         """A book cannot be published before its author was born."""
         author = attrs.get("author", getattr(self.instance, "author", None))
