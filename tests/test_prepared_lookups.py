@@ -461,3 +461,30 @@ def test_a_values_path_retrieve_reads_its_row_from_prepared_sql(book):
     missing = repeated(lambda: APIClient().get(f"/columns-only/{book.pk + 100}/"))
     assert_all_alike(missing)
     assert missing[0][1] == {"detail": "No QpBook matches the given query."}
+
+
+@pytest.mark.parametrize("side", ["forward", "reverse"])
+def test_a_prepared_pk_list_is_the_orm_s_values_list_with_the_same_sql(book, side):
+    obj, name = (book, "tags") if side == "forward" else (book.tags.get(name="a"), "books")
+    with CaptureQueriesContext(connection) as by_orm:
+        expected = list(getattr(obj, name).values_list("pk", flat=True))
+    assert expected  # tags by name ("a" first), or the tag's one book
+    for _ in range(REPEATS):
+        with CaptureQueriesContext(connection) as queries:
+            assert _prepared_query.related_pks(obj, name) == expected
+        assert [query["sql"] for query in queries] == [query["sql"] for query in by_orm]
+    assert [lookup.rows for lookup in prepared_lookups()] == ["flat"]
+    untagged = QpBook.objects.create(
+        title="Bare", price=1, created=datetime.datetime.now(datetime.UTC), author=book.author
+    )
+    assert _prepared_query.related_pks(untagged, "tags") == []
+
+
+def test_an_update_response_reads_the_new_tags_in_the_relation_s_order(book):
+    client = APIClient()
+    tags = {tag.name: tag.pk for tag in QpTag.objects.all()}
+    for order in (["b"], ["a", "b"], ["b", "a"], []):
+        payload = {"tags": [tags[name] for name in order]}
+        response = client.patch(f"/books/{book.pk}/", payload, format="json")
+        assert response.status_code == 200
+        assert response.json()["tags"] == [tags[name] for name in sorted(order)]  # by name

@@ -26,7 +26,7 @@ from typing import Any
 
 from django.db.models import Model
 
-from . import _field_temporal
+from . import _field_temporal, _prepared_query
 from .settings import on_reload
 
 _PACKAGE = __name__.rpartition(".")[0]
@@ -371,7 +371,7 @@ def _many_pk_reader(attr: str, cache_name: str, pk_attname: str) -> Any:
         cache = obj.__dict__.get("_prefetched_objects_cache")
         if (cache is not None and cache_name in cache) or obj.pk is None:
             return list(map(get_pk, read_objects(obj)))
-        return list(getattr(obj, attr).values_list("pk", flat=True))
+        return _prepared_query.related_pks(obj, attr)
 
     return read
 

@@ -227,6 +227,8 @@ _LOOKUP_METHODS = (
     "using",
     "_next_is_sticky",
     "_add_hints",
+    "values_list",
+    "_values",
 )
 
 
@@ -328,7 +330,7 @@ class PreparedLookup:
     """One lookup's SQL with the positions its values go to, and how to read its rows."""
 
     def __init__(self, sql, params, slots, fields, compiler, connection, alias, rows):
-        """`rows`: what `get()` builds, "instances" or "tuples"; None for `exists()` only."""
+        """`rows`: "instances", "tuples" or "flat" (what the rows become); None: `exists()`."""
         self.sql = sql
         self.params = params
         self.slots = slots
@@ -342,7 +344,7 @@ class PreparedLookup:
         select = compiler.select
         columns = [column[0] for column in select[0 : compiler.col_count]]
         self.converters = compiler.get_converters(columns)
-        if rows == "tuples":
+        if rows != "instances":
             return
         klass_info = compiler.klass_info
         self.model = klass_info["model"]
@@ -388,6 +390,13 @@ class PreparedLookup:
                 setattr(obj, name, row[position])
             objects.append(obj)
         return objects
+
+    def flat(self, values: tuple) -> list:
+        """The first column of each row, as `values_list(name, flat=True)` gives it."""
+        rows = self._execute(values)
+        if self.converters:
+            rows = self.compiler.apply_converters(rows, self.converters)
+        return [row[0] for row in rows]
 
     def tuples(self, values: tuple) -> list:
         """The rows as `values_list()` gives them: tuples of converted column values."""
@@ -442,13 +451,16 @@ def _prefetch(objects: list, lookups: tuple, alias: str) -> None:
     prefetch_related_objects(objects, *lookups)
 
 
-def _prepare_prefetch(model: type, name: str, alias: str) -> PreparedPrefetch | None:
-    """A PreparedPrefetch of many-to-many `name` (either side) for one `model` instance."""
-    descriptor = model.__dict__.get(name)
+def _many_to_many_managers(model: type, name: str) -> Any:
+    """A function value -> `getattr(<unsaved model instance with pk=value>, name)`, or None.
+
+    None unless `name` is a many-to-many relation (either side) from `model`'s pk, with a
+    related default manager whose queryset is Django's: the shapes prepared below.
+    """
+    descriptor = getattr(model, name, None)
     if not isinstance(descriptor, ManyToManyDescriptor):
         return None
-    manager_class = descriptor.related_manager_cls
-    default_manager_class = manager_class.__bases__[0]
+    default_manager_class = descriptor.related_manager_cls.__bases__[0]
     pk = model._meta.pk
     if (
         default_manager_class.get_queryset is not BaseManager.get_queryset
@@ -458,23 +470,32 @@ def _prepare_prefetch(model: type, name: str, alias: str) -> PreparedPrefetch | 
     ):
         return None
 
-    def sentinel(value: Any) -> Any:
+    def manager_for(value: Any) -> Any:
         # An unsaved instance carrying only its pk: no __init__, so no signals.
         instance = model.__new__(model)
         instance._state = ModelState()
         instance.__dict__[pk.attname] = value
-        return instance
-
-    cache_names = set()
-
-    def query_for(values: list) -> Any:
-        manager = getattr(sentinel(values[0]), name)
-        cache_names.add(manager.prefetch_cache_name)
+        manager = getattr(instance, name)
         through_key = manager.through._meta.get_field(manager.source_field_name)
         if through_key.foreign_related_fields != (pk,):
             raise _UseTheORM  # the join table points at another column than the pk
+        return manager
+
+    return manager_for
+
+
+def _prepare_prefetch(model: type, name: str, alias: str) -> PreparedPrefetch | None:
+    """A PreparedPrefetch of many-to-many `name` (either side) for one `model` instance."""
+    manager_for = _many_to_many_managers(model, name)
+    if manager_for is None:
+        return None
+    cache_names = set()
+
+    def query_for(values: list) -> Any:
+        manager = manager_for(values[0])
+        cache_names.add(manager.prefetch_cache_name)
         queryset, _, _, single, cache_name, is_descriptor = manager.get_prefetch_querysets(
-            [sentinel(values[0])]
+            [manager.instance]
         )
         if single or is_descriptor or cache_name != manager.prefetch_cache_name:
             raise _UseTheORM
@@ -482,10 +503,39 @@ def _prepare_prefetch(model: type, name: str, alias: str) -> PreparedPrefetch | 
             raise _UseTheORM
         return queryset.query
 
-    lookup = _compile_twice(query_for, [pk], alias, rows="instances")
+    lookup = _compile_twice(query_for, [model._meta.pk], alias, rows="instances")
     if lookup is None or len(cache_names) != 1:
         return None
     return PreparedPrefetch(lookup, name, cache_names.pop())
+
+
+def related_pks(obj: Any, name: str) -> list:
+    """`list(getattr(obj, name).values_list("pk", flat=True))`, prepared for a many-to-many.
+
+    For a serializer's list of related pks when nothing was prefetched (one query, the
+    same as the ORM's, without building the related objects).
+    """
+    manager = getattr(obj, name)
+    alias = manager.db
+    model = type(obj)
+    found = _cached(alias, ("pk list", model, name), lambda: _prepare_pk_list(model, name, alias))
+    if found is not None:
+        try:
+            return found.flat((obj.pk,))
+        except _UseTheORM:
+            pass
+    return list(manager.values_list("pk", flat=True))
+
+
+def _prepare_pk_list(model: type, name: str, alias: str) -> PreparedLookup | None:
+    manager_for = _many_to_many_managers(model, name)
+    if manager_for is None:
+        return None
+
+    def query_for(values: list) -> Any:
+        return manager_for(values[0]).values_list("pk", flat=True).query
+
+    return _compile_twice(query_for, [model._meta.pk], alias, rows="flat")
 
 
 class PreparedPrefetch:
