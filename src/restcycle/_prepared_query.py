@@ -374,15 +374,19 @@ class PreparedLookup:
     def exists(self, queryset: QuerySet, values: tuple) -> bool:
         return bool(self._execute(values))
 
-    def instances(self, values: tuple) -> list:
-        """The model instances of the rows, built as Django's ModelIterable builds them."""
+    def _converted_rows(self, values: tuple) -> Any:
+        """The rows with Django's converters applied (lists then, tuples otherwise)."""
         rows = self._execute(values)
         if self.converters:
-            rows = self.compiler.apply_converters(rows, self.converters)
+            return self.compiler.apply_converters(rows, self.converters)
+        return rows
+
+    def instances(self, values: tuple) -> list:
+        """The model instances of the rows, built as Django's ModelIterable builds them."""
         model, alias, init_list = self.model, self.alias, self.init_list
         start, end = self.start, self.end
         objects = []
-        for row in rows:
+        for row in self._converted_rows(values):
             obj = model.from_db(alias, init_list, row[start:end])
             for populator in self.populators:
                 populator.populate(row, obj)
@@ -393,17 +397,11 @@ class PreparedLookup:
 
     def flat(self, values: tuple) -> list:
         """The first column of each row, as `values_list(name, flat=True)` gives it."""
-        rows = self._execute(values)
-        if self.converters:
-            rows = self.compiler.apply_converters(rows, self.converters)
-        return [row[0] for row in rows]
+        return [row[0] for row in self._converted_rows(values)]
 
     def tuples(self, values: tuple) -> list:
         """The rows as `values_list()` gives them: tuples of converted column values."""
-        rows = self._execute(values)
-        if self.converters:
-            return [tuple(row) for row in self.compiler.apply_converters(rows, self.converters)]
-        return [tuple(row) for row in rows]
+        return [tuple(row) for row in self._converted_rows(values)]
 
     def get(self, queryset: QuerySet, values: tuple) -> Any:
         if self.rows == "tuples":
