@@ -111,25 +111,24 @@ def stable_source(source: Any) -> bool:
     )
 
 
-def exists(source: Any, lookups: dict, exclude_pk: Any = None) -> bool:
-    """`source.filter(**lookups).exclude(pk=exclude_pk).exists()` (no exclude for None).
+def exists(source: Any, lookups: dict, exclude_pk: Any = None) -> bool | None:
+    """`source.filter(**lookups).exclude(pk=exclude_pk).exists()` (no exclude for None) from
+    prepared SQL, or None when that SQL is not prepared: the caller asks the ORM itself.
 
     `source` is a queryset or a plain manager (see `stable_source`).
     """
     queryset = source.all() if isinstance(source, BaseManager) else source
-    if queryset._result_cache is None:
-        excluded = () if exclude_pk is None else ("pk",)
-        prepared = _prepared((source, ()), queryset, tuple(lookups), excluded, "exists")
-        if prepared is not None:
-            values = tuple(lookups.values()) + (() if exclude_pk is None else (exclude_pk,))
-            try:
-                return prepared.exists(queryset, values)
-            except _UseTheORM:
-                pass
-    filtered = queryset.filter(**lookups)
-    if exclude_pk is not None:
-        filtered = filtered.exclude(pk=exclude_pk)
-    return filtered.exists()
+    if queryset._result_cache is not None:
+        return None
+    excluded = () if exclude_pk is None else ("pk",)
+    prepared = _prepared((source, ()), queryset, tuple(lookups), excluded, "exists")
+    if prepared is None:
+        return None
+    values = tuple(lookups.values()) + (() if exclude_pk is None else (exclude_pk,))
+    try:
+        return prepared.exists(values)
+    except _UseTheORM:
+        return None
 
 
 def _prepared(marked: tuple, queryset: QuerySet, names: tuple, excluded: tuple, mode: str):
@@ -371,7 +370,7 @@ class PreparedLookup:
             cursor.execute(self.sql, params)
             return cursor.fetchall()
 
-    def exists(self, queryset: QuerySet, values: tuple) -> bool:
+    def exists(self, values: tuple) -> bool:
         return bool(self._execute(values))
 
     def _converted_rows(self, values: tuple) -> Any:

@@ -108,15 +108,16 @@ class UniqueValidator(_ComparedByAttributes):
         # The model field is the last part of the source, not the serializer field's name.
         field_name = serializer_field.source_attrs[-1]
         instance = _single_instance(self, getattr(serializer_field.parent, "instance", None))
-        if self._preparable:
-            # The query DRF's steps below build, from prepared SQL (same query, same answer).
-            pk = None if instance is None else instance.pk
+        clash = None
+        pk = None if instance is None else instance.pk
+        if self._preparable and (instance is None or pk is not None):
+            # The query the steps below build, from prepared SQL once it is (same answer).
             lookup = f"{field_name}__{self.lookup}"
             try:
                 clash = _prepared_query.exists(self.queryset, {lookup: value}, exclude_pk=pk)
             except _QUERY_INPUT_ERRORS:
                 clash = False
-        else:
+        if clash is None:
             queryset = self.filter_queryset(value, self.queryset, field_name)
             queryset = self.exclude_current_instance(queryset, instance)
             clash = qs_exists(queryset)
