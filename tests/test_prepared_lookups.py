@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 from django.db import connection, connections
-from django.db.models import QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.test.utils import CaptureQueriesContext
 from django.urls import path
 from django.utils import timezone
@@ -144,7 +144,18 @@ router.register("counting", CountingViewSet, basename="counting")
 router.register("authors", AuthorViewSet, basename="author")
 router.register("columns-only", ColumnsOnlyViewSet, basename="columns-only")
 router.register("linked-books", LinkedBookViewSet, basename="linked-book")
-urlpatterns = [*router.urls, path("novels/<int:pk>/", NovelsOnlyView.as_view())]
+
+
+class AnnotatedView(generics.RetrieveAPIView):
+    queryset = QpBook.objects.annotate(tag_count=Count("tags"))
+    serializer_class = EveryColumnSerializer
+
+
+urlpatterns = [
+    *router.urls,
+    path("novels/<int:pk>/", NovelsOnlyView.as_view()),
+    path("annotated/<int:pk>/", AnnotatedView.as_view()),
+]
 
 
 @pytest.fixture(autouse=True)
@@ -278,7 +289,7 @@ def test_more_than_one_match_raises_what_the_orm_raises(author):
     queryset = QpBook.objects.all()
     messages = []
     for _ in range(REPEATS):
-        marked = _prepared_query.mark(queryset.all(), queryset)
+        marked = queryset.all()
         with pytest.raises(QpBook.MultipleObjectsReturned) as raised:
             _prepared_query.get(marked, {"title": "Twin"})
         messages.append(str(raised.value))
@@ -286,12 +297,26 @@ def test_more_than_one_match_raises_what_the_orm_raises(author):
     assert prepared_lookups()
 
 
-def test_a_changed_queryset_loses_its_mark():
+def test_the_fingerprint_keys_every_filter_value_and_join():
+    fingerprint = _prepared_query.fingerprint
     queryset = QpBook.objects.all()
-    marked = _prepared_query.mark(queryset.all(), queryset)
-    assert _prepared_query.shape(marked) == (queryset, ())
-    assert _prepared_query.shape(marked.filter(title="x")) is None
-    assert _prepared_query.shape(marked.select_related("author")) is None
+    assert fingerprint(queryset) == fingerprint(queryset.all())
+    assert fingerprint(queryset.filter(title="x")) == fingerprint(queryset.filter(title="x"))
+    assert fingerprint(queryset.filter(title="x")) != fingerprint(queryset.filter(title="y"))
+    in_order = queryset.filter(pk__in=[1, 2])
+    assert fingerprint(in_order) != fingerprint(queryset.filter(pk__in=[2, 1]))
+    assert fingerprint(queryset) != fingerprint(queryset.select_related("author"))
+    narrowed = queryset.all()
+    narrowed.query.add_q(Q(title="x"))  # in place: the same queryset object, another query
+    assert fingerprint(narrowed) != fingerprint(queryset)
+
+
+def test_a_queryset_the_fingerprint_cannot_key_goes_through_the_orm():
+    annotated = QpBook.objects.annotate(n=Count("tags"))
+    with pytest.raises(_prepared_query._UseTheORM):
+        _prepared_query.fingerprint(annotated)
+    with pytest.raises(_prepared_query._UseTheORM):
+        _prepared_query.fingerprint(QpBook.objects.filter(pages=F("id")))
 
 
 def create_payload(author, title):
@@ -410,7 +435,7 @@ def test_a_prepared_many_to_many_prefetch_leaves_what_django_leaves(book, side):
     by_django = queryset.get(pk=pk)
     states = []
     for _ in range(REPEATS):
-        marked = _prepared_query.mark(queryset.all(), queryset)
+        marked = queryset.all()
         with CaptureQueriesContext(connection) as queries:
             obj = _prepared_query.get(marked, {"pk": pk})
         states.append((prefetched_state(obj, name), len(queries)))
@@ -423,7 +448,7 @@ def test_a_prepared_many_to_many_prefetch_leaves_what_django_leaves(book, side):
 def test_filtering_a_prepared_prefetch_queries_the_relation_afresh(book):
     queryset = QpBook.objects.prefetch_related("tags")
     for _ in range(REPEATS):
-        obj = _prepared_query.get(_prepared_query.mark(queryset.all(), queryset), {"pk": book.pk})
+        obj = _prepared_query.get(queryset.all(), {"pk": book.pk})
         with CaptureQueriesContext(connection) as queries:
             assert [tag.name for tag in obj.tags.all()] == ["a", "b"]
         assert len(queries) == 0
@@ -437,8 +462,8 @@ def test_explain_says_whether_the_object_lookup_is_prepared(book):
 
     prepared = render_text(explain(f"/columns/{book.pk}/", "GET", urlconf=__name__))
     assert "object lookup: prepared SQL, compiled once" in prepared
-    filtered = render_text(explain(f"/novels/{book.pk}/", "GET", urlconf=__name__))
-    assert "object lookup: through the ORM: get_queryset() or a filter backend changed" in filtered
+    annotated = render_text(explain(f"/annotated/{book.pk}/", "GET", urlconf=__name__))
+    assert "object lookup: through the ORM: the queryset holds state the fingerprint" in annotated
 
 
 def test_a_values_path_retrieve_reads_its_row_from_prepared_sql(book):

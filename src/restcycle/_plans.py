@@ -8,10 +8,14 @@ context), once per serializer instance from its own bound fields.
 For each readable field the plan holds the output key, how to read the value, and
 how to convert it (nothing at all when the field returns its input unchanged). Per
 object class it generates one function that builds the output dict in a single
-expression. Anything the plan did not foresee (an exception, a value that is
-callable, a missing attribute) re-runs that object through DRF's field-by-field loop
-(`_serializer_steps.default_to_representation`), which is therefore always the reference
-behaviour.
+function with one step per field. Each step reads its value directly only where the read
+runs no user code (a model column, a forward relation, a dict key); anything else is read
+by the field's own `get_attribute`. A step that fails is settled where it failed, as
+DRF's field-by-field loop (`_serializer_steps.default_to_representation`, the reference)
+settles it: a missing related object is None, a missing attribute takes the field's
+default / None / skip, and any other exception propagates. No object is ever run twice,
+so user code (properties, method fields, their queries) runs exactly as often as on the
+reference path.
 
 The plan also records what each field reads (`Plan.reads`): column, relation,
 prefetch cache, whether it needs the model instance; query planning builds on it.
@@ -20,10 +24,13 @@ prefetch cache, whether it needs the model instance; query planning builds on it
 from __future__ import annotations
 
 import inspect
+import itertools
+import linecache
 from itertools import compress
 from operator import attrgetter, is_not
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model
 
 from . import _field_temporal, _prepared_query
@@ -39,12 +46,11 @@ def register_reference(**classes: Any) -> None:
     _ref.update(classes)
 
 
-class _Fallback(Exception):
-    """A compiled row met something it does not handle; the object takes the slow path."""
+class _Skip:
+    """The marker a step's read returns when the reference loop would skip the field."""
 
 
-def _fallback() -> Any:
-    raise _Fallback
+_SKIP = _Skip()
 
 
 # --- what a field needs ------------------------------------------------------------------
@@ -261,64 +267,35 @@ def _concrete_names(opts: Any) -> dict:
     return {f.name: f for f in opts.concrete_fields}
 
 
-def _method_takes_no_args(function: Any) -> bool:
-    try:
-        parameters = list(inspect.signature(function).parameters.values())[1:]
-    except (TypeError, ValueError):
-        return False
-    return all(
-        p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in parameters
-    )
-
-
-def _attribute_expr(target: str, cls: type, attr: str) -> tuple[str, Any]:
-    """(expression reading `attr` of `target` whose class is `cls`, the value's class or None).
-
-    The value's class is known only for model relations; it lets dotted sources continue.
-    """
-    from collections.abc import Mapping
-
-    if isinstance(cls, type) and issubclass(cls, Mapping):
-        return f"(_v if not callable(_v := {target}[{attr!r}]) else _FB())", None
-    if not attr.isidentifier():
-        return f"(_v if not callable(_v := getattr({target}, {attr!r})) else _FB())", None
-    opts = _model_opts(cls)
-    if opts is not None:
-        if attr == "pk":
-            return f"{target}.pk", None
-        model_field = _concrete_names(opts).get(attr)
-        if model_field is not None and not _is_overridden_on_class(cls, attr):
-            related = model_field.related_model if model_field.is_relation else None
-            return f"{target}.{attr}", related
-    static = inspect.getattr_static(cls, attr, None) if isinstance(cls, type) else None
-    if inspect.isfunction(static):
-        if _method_takes_no_args(static):
-            return f"{target}.{attr}()", None
-        return "_FB()", None
-    if isinstance(static, (staticmethod, classmethod)) or inspect.isbuiltin(static):
-        return "_FB()", None
-    return f"(_v if not callable(_v := {target}.{attr}) else _FB())", None
-
-
 def _is_overridden_on_class(cls: type, attr: str) -> bool:
     """A model may shadow a field name with a property; then the plain read is wrong."""
     static = inspect.getattr_static(cls, attr, None)
     return static is not None and not type(static).__module__.startswith("django.")
 
 
-def _source_expr(entry: Entry, cls: type) -> str:
-    """Expression for the entry's raw value on an object of class `cls`."""
-    attrs = entry.source_attrs
-    if not attrs:
-        return "obj"
-    expr, value_cls = _attribute_expr("obj", cls, attrs[0])
-    for depth, attr in enumerate(attrs[1:], start=1):
-        if value_cls is None:
-            return "_FB()"  # unknown intermediate types: DRF's loop handles them
-        name = f"_r{depth}"
-        inner, value_cls = _attribute_expr(name, value_cls, attr)
-        # An intermediate None is left to the field's get_attribute (default, or error).
-        expr = f"(_FB() if ({name} := {expr}) is None else {inner})"
+def _direct_read(attrs: list, cls: type) -> str | None:
+    """An expression reading `attrs` from `obj` (of class `cls`) that runs no user code.
+
+    Only plain dict keys, a model's pk, its columns and its forward relations qualify
+    (Django's own descriptors); None for anything else, which the field's own
+    `get_attribute` then reads. Errors are the ones the reference read raises.
+    """
+    expr, value_cls = "obj", cls
+    for attr in attrs:
+        if value_cls is dict:
+            expr, value_cls = f"{expr}[{attr!r}]", None
+            continue
+        opts = _model_opts(value_cls)
+        if opts is None or not attr.isidentifier():
+            return None
+        if attr == "pk":
+            expr, value_cls = f"{expr}.pk", None
+            continue
+        model_field = _concrete_names(opts).get(attr)
+        if model_field is None or _is_overridden_on_class(value_cls, attr):
+            return None
+        expr = f"{expr}.{attr}"
+        value_cls = model_field.related_model if model_field.is_relation else None
     return expr
 
 
@@ -404,70 +381,94 @@ class Plan:
 
     def _compile(self, cls: type) -> tuple:
         slots: list[tuple] = []  # (kind, entry or value) resolved per runner
-        parts = []
+        steps = []
         for entry in self.entries:
-            parts.append(f"{entry.key!r}: {self._value_code(entry, cls, slots)}")
+            steps.extend(self._step_code(entry, cls, slots))
         names = [f"_s{i}" for i in range(len(slots))]
+        body = "".join(f"        {line}\n" for line in steps)
         source = (
-            f"def _factory(_FB, {', '.join(names)}):\n"
+            f"def _factory(_SKIP, _ODNE, {', '.join(names)}):\n"
             f"    def row(obj):\n"
-            f"        return {{{', '.join(parts)}}}\n"
+            f"        d = {{}}\n"
+            f"{body}"
+            f"        return d\n"
             f"    return row\n"
         )
         factory = _factory_cache.get(source)
         if factory is None:
-            namespace: dict = {}
-            exec(compile(source, f"<restcycle plan {cls.__name__}>", "exec"), namespace)
-            factory = _factory_cache[source] = namespace["_factory"]
+            factory = _factory_cache[source] = generated_function(
+                source, f"plan {cls.__name__}", "_factory"
+            )
         return factory, slots
 
     def _slot(self, slots: list, kind: str, payload: Any) -> str:
         slots.append((kind, payload))
         return f"_s{len(slots) - 1}"
 
-    def _value_code(self, entry: Entry, cls: type, slots: list) -> str:
-        kind = entry.kind
+    def _step_code(self, entry: Entry, cls: type, slots: list) -> list[str]:
+        """The lines that set `d[key]` for one entry, or leave it out where DRF skips it."""
+        kind, target = entry.kind, f"d[{entry.key!r}]"
         if kind == "method":
-            return f"{self._slot(slots, 'method', entry)}(obj)"
+            return [f"{target} = {self._slot(slots, 'method', entry)}(obj)"]
         if kind == "generic":
-            return f"{self._slot(slots, 'generic', entry)}(obj)"
+            generic = self._slot(slots, "generic", entry)
+            return [f"_v = {generic}(obj)", "if _v is not _SKIP:", f"    {target} = _v"]
         if kind == "fk_pk":
             opts = _model_opts(cls)
             attrs = entry.source_attrs
             model_field = _concrete_names(opts).get(attrs[0]) if opts and len(attrs) == 1 else None
             if model_field is None or not model_field.is_relation:
-                return f"{self._slot(slots, 'generic', entry)}(obj)"
-            return f"obj.{model_field.attname}"
+                entry_generic = Entry(entry.key, entry.field, "generic")
+                return self._step_code(entry_generic, cls, slots)
+            return [f"{target} = obj.{model_field.attname}"]
         if kind in ("many_related", "nested_many"):
             attrs = entry.source_attrs
             described = _relation_descriptor(cls, attrs[0]) if len(attrs) == 1 else None
             if described is None:
-                return f"{self._slot(slots, 'generic', entry)}(obj)"
+                return self._step_code(Entry(entry.key, entry.field, "generic"), cls, slots)
             cache_name, related_model = described
             if kind == "many_related" and entry.converter == "pk":
                 pk_attname = related_model._meta.pk.attname
                 pks = self._slot(slots, "const", _many_pk_reader(attrs[0], cache_name, pk_attname))
-                return f"{pks}(obj)"
+                return [f"{target} = {pks}(obj)"]
             reader = self._slot(slots, "const", _many_reader(attrs[0], cache_name))
             if kind == "nested_many":
                 many = self._slot(slots, "nested_many", entry)
-                return f"{many}({reader}(obj))"
+                return [f"{target} = {many}({reader}(obj))"]
             item = self._slot(slots, "child_relation", entry)
-            return f"list(map({item}, {reader}(obj)))"
-        value = _source_expr(entry, cls)
+            return [f"{target} = list(map({item}, {reader}(obj)))"]
+        lines = self._read_code(entry, cls, slots)
         if kind == "nested":
             nested = self._slot(slots, "nested", entry)
-            return f"(None if (_v := {value}) is None else {nested}(_v))"
-        converter = self._slot(slots, "converter", entry)
-        if entry.identity:
+            value = f"None if _v is None else {nested}(_v)"
+        else:
+            converter = self._slot(slots, "converter", entry)
             if len(entry.identity) == 1:  # one type: an identity test, not a set lookup
                 identity = self._slot(slots, "const", next(iter(entry.identity)))
-                test = f"(_v := {value}).__class__ is {identity}"
-            else:
+                value = f"_v if (_v.__class__ is {identity} or _v is None) else {converter}(_v)"
+            elif entry.identity:
                 identity = self._slot(slots, "const", entry.identity)
-                test = f"(_v := {value}).__class__ in {identity}"
-            return f"(_v if ({test} or _v is None) else {converter}(_v))"
-        return f"(None if (_v := {value}) is None else {converter}(_v))"
+                value = f"_v if (_v.__class__ in {identity} or _v is None) else {converter}(_v)"
+            else:
+                value = f"None if _v is None else {converter}(_v)"
+        return [*lines, "if _v is not _SKIP:", f"    {target} = {value}"]
+
+    def _read_code(self, entry: Entry, cls: type, slots: list) -> list[str]:
+        """Lines leaving the entry's value (or _SKIP) in `_v`, settled as `get_attribute` would."""
+        direct = _direct_read(entry.source_attrs, cls)
+        if direct is None:
+            return [f"_v = {self._slot(slots, 'read', entry)}(obj)"]
+        if direct == "obj":
+            return ["_v = obj"]
+        missing = self._slot(slots, "missing", entry)
+        return [
+            "try:",
+            f"    _v = {direct}",
+            "except _ODNE:",
+            "    _v = None",
+            "except (KeyError, AttributeError) as _e:",
+            f"    _v = {missing}(obj, _e)",
+        ]
 
 
 def _describe(entry: Entry) -> dict:
@@ -484,15 +485,61 @@ def _describe(entry: Entry) -> dict:
 def _generic_value(field: Any) -> Any:
     """DRF's per-field read-and-convert, for fields the plan cannot specialise."""
     pk_only = _field_classes()["relations"].PKOnlyObject
-    get_attribute = field.get_attribute
+    read = _field_read(field)
     to_representation = field.to_representation
 
     def value(obj: Any) -> Any:
-        attribute = get_attribute(obj)  # SkipField propagates: the row falls back
+        attribute = read(obj)
+        if attribute is _SKIP:
+            return _SKIP
         check = attribute.pk if isinstance(attribute, pk_only) else attribute
         return None if check is None else to_representation(attribute)
 
     return value
+
+
+def _field_read(field: Any) -> Any:
+    """obj -> `field.get_attribute(obj)`, or _SKIP where it raises SkipField."""
+    skip_field = _field_classes()["fields"].SkipField
+    get_attribute = field.get_attribute
+
+    def read(obj: Any) -> Any:
+        try:
+            return get_attribute(obj)
+        except skip_field:
+            return _SKIP
+
+    return read
+
+
+def _missing_value(field: Any) -> Any:
+    """(obj, exc) -> what `get_attribute` gives when reading raised KeyError/AttributeError."""
+    skip_field = _field_classes()["fields"].SkipField
+    value_for_missing = field._value_for_missing_attribute
+
+    def missing(obj: Any, exc: Exception) -> Any:
+        try:
+            return value_for_missing(obj, exc)
+        except skip_field:
+            return _SKIP
+
+    return missing
+
+
+def generated_function(source: str, name: str, function: str) -> Any:
+    """Compile generated `source` and return its `function`; tracebacks show the source.
+
+    The source is registered with `linecache` under a name of its own, so a traceback
+    through generated code shows the very lines that ran.
+    """
+    filename = f"<restcycle {name} #{next(_generated_numbers)}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    namespace: dict = {}
+    exec(compile(source, filename, "exec"), namespace)
+    return namespace[function]
+
+
+_generated_numbers = itertools.count(1)
 
 
 # --- runners -----------------------------------------------------------------------------
@@ -507,12 +554,11 @@ class Runner:
         self.fields = fields  # instance-bound fields by key, or None on the class plan
         self.context_free = plan.context_free
         self.rows: dict[type, Any] = {}
-        default_loop = _ref["default_loop"]
-        self.slow = lambda obj: default_loop(serializer, obj)
 
     def _row(self, cls: type) -> Any:
         factory, slots = self.plan.factory(cls)
-        row = factory(_fallback, *[self._resolve(kind, payload) for kind, payload in slots])
+        resolved = [self._resolve(kind, payload) for kind, payload in slots]
+        row = factory(_SKIP, ObjectDoesNotExist, *resolved)
         self.rows[cls] = row
         return row
 
@@ -526,6 +572,10 @@ class Runner:
             return _generic_value(entry.field)
         if kind == "converter":
             return entry.converter
+        if kind == "read":
+            return _field_read(entry.field)
+        if kind == "missing":
+            return _missing_value(entry.field)
         if kind == "nested":
             return entry.nested.one
         if kind == "nested_many":
@@ -536,10 +586,7 @@ class Runner:
 
     def one(self, obj: Any) -> dict:
         row = self.rows.get(obj.__class__) or self._row(obj.__class__)
-        try:
-            return row(obj)
-        except Exception:
-            return self.slow(obj)
+        return row(obj)
 
     def many(self, objects: Any) -> list:
         rows = self.rows
@@ -552,10 +599,7 @@ class Runner:
             if cls is not last_cls:
                 row = rows.get(cls) or self._row(cls)
                 last_cls = cls
-            try:
-                append(row(obj))
-            except Exception:
-                append(self.slow(obj))
+            append(row(obj))
         return out
 
 

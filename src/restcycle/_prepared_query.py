@@ -10,15 +10,26 @@ only converts the new values exactly as the lookup would, then executes.
 Same SQL, same rows, same instances, exceptions and query count as the ORM: a
 shape is prepared only after Django compiled it twice, with two sets of values,
 into the same SQL with the values at the same parameter positions. Anything else
-(an unknown field type, a `None`, a value of another type, a queryset changed after
-it was marked) goes through the ORM.
+(an unknown field type, a `None`, a value of another type) goes through the ORM.
+
+Prepared SQL is keyed by a fingerprint of everything in the queryset that reaches the
+SQL: its class, the table joins, every filter with its values (a per-user or per-tenant
+filter, added by a manager, `all()`, a filter backend or in place on `query`, is part
+of the key), ordering and the selected columns. A queryset holding anything the
+fingerprint does not understand (annotations, expressions, raw SQL, unknown state)
+goes through the ORM, and so does every lookup while Django's query machinery is
+patched by someone else (a query cache, an audit layer): they must see every query.
 """
 
 from __future__ import annotations
 
+import datetime
+import decimal
+import os
 import uuid
 from typing import Any
 
+import django
 from django.conf import settings
 from django.db import connections, router
 from django.db.models import (
@@ -30,21 +41,25 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.base import ModelState
+from django.db.models.expressions import Col
 from django.db.models.fields.related_descriptors import ManyToManyDescriptor
 from django.db.models.manager import BaseManager
 from django.db.models.query import (
     MAX_GET_RESULTS,
+    BaseIterable,
     ModelIterable,
     ValuesListIterable,
     get_related_populators,
 )
+from django.db.models.sql.compiler import SQLCompiler
+from django.db.models.sql.query import Query
+from django.db.models.sql.where import NothingNode, WhereNode
+from django.utils.datastructures import OrderedSet
 from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
 
 from .settings import api_settings
 
-# The attribute a marked clone carries: (origin queryset, variant), see `mark`.
-SHAPE_ATTRIBUTE = "_restcycle_shape"
 # Where each database connection keeps its prepared lookups.
 _CONNECTION_ATTRIBUTE = "_restcycle_prepared_lookups"
 # Shapes seen once are only noted: a queryset built per request is never worth compiling.
@@ -59,22 +74,6 @@ class _UseTheORM(Exception):
     """This value or queryset is for the ORM to handle."""
 
 
-def mark(queryset: QuerySet, origin: Any, variant: tuple = ()) -> QuerySet:
-    """Mark a fresh clone of `origin` (a queryset or a plain manager; `variant` names the
-    lookups added to it) as a shape whose lookups may be prepared.
-
-    Any later QuerySet method returns a new clone without the mark, so a filtered or
-    otherwise changed queryset is never mistaken for its origin.
-    """
-    queryset.__dict__[SHAPE_ATTRIBUTE] = (origin, variant)
-    return queryset
-
-
-def shape(queryset: Any) -> tuple | None:
-    """The (origin, variant) a queryset was marked with, or None."""
-    return getattr(queryset, "__dict__", {}).get(SHAPE_ATTRIBUTE)
-
-
 def why_not_prepared(queryset: Any) -> str | None:
     """Why get_object()'s lookup on this queryset goes through the ORM, or None: prepared.
 
@@ -82,18 +81,23 @@ def why_not_prepared(queryset: Any) -> str | None:
     """
     if not api_settings.PREPARED_LOOKUPS:
         return "REST_FRAMEWORK['PREPARED_LOOKUPS'] is False"
-    if shape(queryset) is None:
-        return "get_queryset() or a filter backend changed the view's queryset"
+    if not isinstance(queryset, QuerySet):
+        return f"the queryset is a {type(queryset).__name__}, not a model QuerySet"
     if _unpreparable(queryset):
         return "the queryset's class or form (values(), slicing, select_for_update()) forbids it"
+    if django_query_patched():
+        return "Django's query machinery is patched (a query cache or audit layer sees queries)"
+    try:
+        fingerprint(queryset)
+    except _UseTheORM:
+        return "the queryset holds state the fingerprint cannot key (annotations, expressions)"
     return None
 
 
 def get(queryset: QuerySet, lookups: dict) -> Any:
-    """`queryset.get(**lookups)`, from prepared SQL when the queryset is marked."""
-    marked = shape(queryset)
-    if marked is not None and queryset._result_cache is None:
-        prepared = _prepared(marked, queryset, tuple(lookups), (), "get")
+    """`queryset.get(**lookups)`, from prepared SQL when this queryset's shape has some."""
+    if isinstance(queryset, QuerySet) and queryset._result_cache is None:
+        prepared = _prepared(queryset, tuple(lookups), (), "get")
         if prepared is not None:
             try:
                 return prepared.get(queryset, tuple(lookups.values()))
@@ -103,7 +107,7 @@ def get(queryset: QuerySet, lookups: dict) -> Any:
 
 
 def stable_source(source: Any) -> bool:
-    """A queryset, or a manager whose `get_queryset()` is Django's: the same query each time."""
+    """A queryset, or a manager whose `get_queryset()` is Django's: `exists()` may take it."""
     if isinstance(source, QuerySet):
         return True
     return isinstance(source, BaseManager) and (
@@ -117,11 +121,11 @@ def exists(source: Any, lookups: dict, exclude_pk: Any = None) -> bool | None:
 
     `source` is a queryset or a plain manager (see `stable_source`).
     """
-    queryset = source.all() if isinstance(source, BaseManager) else source
+    queryset = source.all()
     if queryset._result_cache is not None:
         return None
     excluded = () if exclude_pk is None else ("pk",)
-    prepared = _prepared((source, ()), queryset, tuple(lookups), excluded, "exists")
+    prepared = _prepared(queryset, tuple(lookups), excluded, "exists")
     if prepared is None:
         return None
     values = tuple(lookups.values()) + (() if exclude_pk is None else (exclude_pk,))
@@ -131,14 +135,228 @@ def exists(source: Any, lookups: dict, exclude_pk: Any = None) -> bool | None:
         return None
 
 
-def _prepared(marked: tuple, queryset: QuerySet, names: tuple, excluded: tuple, mode: str):
+def _prepared(queryset: QuerySet, names: tuple, excluded: tuple, mode: str):
     """The PreparedLookup for this lookup shape on this connection, or None for the ORM."""
+    if not api_settings.PREPARED_LOOKUPS or django_query_patched():
+        return None
+    try:
+        key = fingerprint(queryset)
+    except _UseTheORM:
+        return None
     alias = queryset.db
     return _cached(
         alias,
-        (marked, names, excluded, mode),
+        (key, names, excluded, mode),
         lambda: _prepare(queryset, names, excluded, mode, alias),
     )
+
+
+# --- the fingerprint: everything in a queryset that reaches its SQL ----------------------
+
+
+def fingerprint(queryset: QuerySet) -> tuple:
+    """A hashable key equal for two querysets only when they compile to the same SQL and
+    parameters; raises _UseTheORM for state it cannot key."""
+    if _unpreparable(queryset):
+        raise _UseTheORM
+    return (
+        type(queryset),
+        queryset._iterable_class,
+        queryset._fields,
+        _query_key(queryset.query),
+    )
+
+
+def _query_key(query: Query) -> tuple:
+    if type(query) is not Query:
+        raise _UseTheORM
+    parts = []
+    for name, value in query.__dict__.items():
+        keyer = _QUERY_STATE.get(name)
+        if name in _QUERY_DEFAULTS and value == _QUERY_DEFAULTS[name]:
+            continue  # set on the instance, but to the class's own default
+        if keyer is None:
+            raise _UseTheORM  # state this function does not know: it may reach the SQL
+        if keyer is not _CACHE:
+            parts.append((name, keyer(value)))
+    return tuple(sorted(parts, key=_first))
+
+
+def _first(pair: tuple) -> Any:
+    return pair[0]
+
+
+def _CACHE(value: Any) -> None:
+    """Marks derived caches: they follow from the rest of the query."""
+
+
+def _plain(value: Any) -> Any:
+    if value is None or type(value) in (bool, int, str):
+        return value
+    raise _UseTheORM
+
+
+def _empty(value: Any) -> None:
+    if value:
+        raise _UseTheORM
+
+
+def _names(value: Any) -> tuple:
+    if all(type(name) is str for name in value):
+        return tuple(value)
+    raise _UseTheORM
+
+
+def _select_related(value: Any) -> Any:
+    if value is True or value is False:
+        return value
+    return tuple(sorted((name, _select_related(sub)) for name, sub in value.items()))
+
+
+def _alias_map(value: dict) -> tuple:
+    key = []
+    for alias, join in value.items():
+        if getattr(join, "filtered_relation", None) is not None:
+            raise _UseTheORM
+        key.append(
+            (
+                alias,
+                join.identity,
+                getattr(join, "join_type", None),
+                getattr(join, "nullable", None),
+            )
+        )
+    return tuple(key)
+
+
+def _selected(value: Any) -> Any:
+    if value is None:
+        return None
+    if all(type(name) is str and type(index) is int for name, index in value.items()):
+        return tuple(value.items())
+    raise _UseTheORM
+
+
+def _columns(value: Any) -> tuple:
+    if all(type(column) is Col for column in value):
+        return tuple((column.alias, column.target) for column in value)
+    raise _UseTheORM
+
+
+_SIMPLE_VALUE_TYPES = frozenset(
+    (int, str, bool, float, bytes, uuid.UUID, datetime.date, datetime.timedelta, type(None))
+)
+_COLLECTION_TYPES = frozenset((list, tuple, set, frozenset, OrderedSet))
+_LOOKUP_MODULES = frozenset(("django.db.models.lookups", "django.db.models.fields.related_lookups"))
+
+
+def _value_key(value: Any) -> Any:
+    cls = value.__class__
+    if cls in _SIMPLE_VALUE_TYPES:
+        return (cls, value)
+    if cls is datetime.datetime or cls is datetime.time:
+        return (cls, value.isoformat(), value.fold)
+    if cls is decimal.Decimal:
+        return (cls, str(value))
+    if cls in _COLLECTION_TYPES:
+        return (cls, tuple(_value_key(item) for item in value))  # in the order SQL gets them
+    raise _UseTheORM
+
+
+def _where_key(node: Any) -> tuple:
+    cls = node.__class__
+    if cls is WhereNode:
+        return (node.connector, node.negated, tuple(_where_key(child) for child in node.children))
+    if cls is NothingNode:
+        return ("nothing",)
+    if cls.__module__ in _LOOKUP_MODULES and node.lhs.__class__ is Col:
+        lhs = node.lhs
+        return (cls, lhs.alias, lhs.target, _value_key(node.rhs))
+    raise _UseTheORM
+
+
+# Each attribute a Query instance may hold, and how it enters the fingerprint.
+_QUERY_STATE = {
+    "model": lambda value: value,
+    "where": _where_key,
+    "alias_map": _alias_map,
+    "alias_refcount": lambda value: tuple(value.items()),
+    "table_map": lambda value: tuple((name, tuple(aliases)) for name, aliases in value.items()),
+    "used_aliases": frozenset,
+    "_lookup_joins": tuple,
+    "select_related": _select_related,
+    "order_by": _names,
+    "values_select": _names,
+    "distinct_fields": _names,
+    "select_for_update_of": _names,
+    "select": _columns,
+    "selected": _selected,
+    "deferred_loading": lambda value: (frozenset(value[0]), value[1]),
+    "alias_cols": _plain,
+    "filter_is_sticky": _plain,
+    "default_cols": _plain,
+    "default_ordering": _plain,
+    "standard_ordering": _plain,
+    "distinct": _plain,
+    "low_mark": _plain,
+    "high_mark": _plain,
+    "max_depth": _plain,
+    "subquery": _plain,
+    "select_for_update": _plain,
+    "select_for_update_nowait": _plain,
+    "select_for_update_skip_locked": _plain,
+    "select_for_no_key_update": _plain,
+    "annotation_select_mask": _empty,
+    "extra_select_mask": _empty,
+    "annotations": _empty,
+    "extra": _empty,
+    "extra_order_by": _empty,
+    "external_aliases": _empty,
+    "_filtered_relations": _empty,
+    "combined_queries": _empty,
+    "combinator": _empty,
+    "group_by": _empty,
+    "explain_info": _empty,
+    "base_table": _CACHE,
+    "_annotation_select_cache": _CACHE,
+    "_extra_select_cache": _CACHE,
+}
+
+# The plain values Query declares on the class: an instance holding one of them is unchanged.
+_QUERY_DEFAULTS = {
+    name: value
+    for name, value in vars(Query).items()
+    if type(value) in (bool, int, str, tuple, frozenset, type(None))
+}
+
+
+# Django's own query machinery, which prepared SQL replaces: when any of these is not
+# Django's code (a query cache, tenancy or audit layer patched it), the ORM answers.
+_WATCHED_METHODS = (
+    (QuerySet, ("__iter__", "_fetch_all", "get", "exists", "iterator", "_iterator")),
+    (Query, ("get_compiler", "exists")),
+    (SQLCompiler, ("execute_sql", "as_sql", "results_iter", "has_results")),
+    (BaseIterable, ("__init__",)),
+    (ModelIterable, ("__iter__",)),
+    (ValuesListIterable, ("__iter__",)),
+)
+_DJANGO_DIRECTORY = os.path.dirname(django.__file__) + os.sep
+_checked_methods: list = [None]
+
+
+def django_query_patched() -> bool:
+    """Whether any of Django's query methods is someone else's code right now."""
+    current = tuple(
+        getattr(owner, name, None) for owner, names in _WATCHED_METHODS for name in names
+    )
+    if current == _checked_methods[0]:
+        return False
+    for method in current:
+        code = getattr(method, "__code__", None)
+        if code is None or not code.co_filename.startswith(_DJANGO_DIRECTORY):
+            return True
+    _checked_methods[0] = current
+    return False
 
 
 def _cached(alias: str, key: tuple, build: Any) -> Any:
@@ -209,6 +427,10 @@ def _db_value(field: Any, value: Any, connection: Any) -> Any:
 # QuerySet methods a lookup goes through: a queryset class overriding any of them keeps
 # its own behaviour, through the ORM.
 _LOOKUP_METHODS = (
+    "__init__",
+    "all",
+    "iterator",
+    "_iterator",
     "get",
     "filter",
     "exclude",

@@ -425,9 +425,9 @@ def _builder(body: str, slot_values: list, map_count: int, name: str) -> Any:
         f"        return [{body} for r in rows]\n"
         f"    return build\n"
     )
-    namespace: dict = {}
-    exec(compile(source, f"<restcycle projection {name}>", "exec"), namespace)
-    return namespace["_factory"](None, *slot_values)
+    from ._plans import generated_function
+
+    return generated_function(source, f"projection {name}", "_factory")(None, *slot_values)
 
 
 def compile_projection(serializer_class: type, queryset: Any) -> tuple[Any, str | None]:

@@ -357,7 +357,7 @@ def _planned(view: Any, queryset: Any) -> tuple[Any, dict]:
         reason = "no serializer class"
     if reason is not None:
         return queryset, {"applied": False, "reason": reason}
-    model, original = queryset.model, queryset
+    model = queryset.model
     select, prefetches = serializer_reads(view, serializer_class, model)
     key = _decision_key(serializer_class, model, queryset)
     decision = _decisions.get(key) if key is not None else None
@@ -369,11 +369,6 @@ def _planned(view: Any, queryset: Any) -> tuple[Any, dict]:
         added_select, added_prefetch, lookups = decision
         queryset = _with_lookups(queryset, added_select, lookups)
         added_select, added_prefetch = list(added_select), list(added_prefetch)
-    if queryset is not original:
-        marked = _prepared_query.shape(original)
-        if marked is not None and not marked[1]:
-            variant = (tuple(added_select), tuple(queryset._prefetch_related_lookups))
-            _prepared_query.mark(queryset, marked[0], variant)
     return queryset, {
         "applied": True,
         "reason": None,
@@ -455,11 +450,6 @@ def serialized_object(view: Any) -> Any:
         return view.get_serializer(view._lookup_object(prefetch_object(view, queryset)))
     _record(view, "projection", {"path": "values", "reason": None})
     projected = projection.queryset(queryset)
-    marked = _prepared_query.shape(queryset)
-    if marked is not None:
-        # The same projection of the same queryset each time: its lookup may be prepared.
-        variant = (*marked[1], "values_list", tuple(projection.columns))
-        _prepared_query.mark(projected, marked[0], variant)
     row = view._lookup_object(projected, check_permissions=False)
     serializer = view.get_serializer(row)
     _set_projected_data(serializer, projection.bind(queryset.db).one, row)

@@ -25,7 +25,7 @@ def get_object_or_404(queryset: Any, *filter_args: Any, **filter_kwargs: Any) ->
     for the column are "no such object", never a 500.
     """
     try:
-        if filter_args or _prepared_query.shape(queryset) is None:
+        if filter_args or not isinstance(queryset, QuerySet):
             return _django_get_object_or_404(queryset, *filter_args, **filter_kwargs)
         try:
             return _prepared_query.get(queryset, filter_kwargs)
@@ -72,8 +72,7 @@ class GenericAPIView(views.APIView):
         queryset = self.queryset
         if isinstance(queryset, QuerySet):
             # A fresh clone: the class attribute's result cache is shared by every request.
-            # Marked as the class's queryset unchanged, so lookups on it may be prepared.
-            queryset = _prepared_query.mark(queryset.all(), queryset)
+            queryset = queryset.all()
         return queryset
 
     def get_object(self) -> Any:

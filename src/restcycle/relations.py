@@ -184,11 +184,7 @@ class RelatedField(_HTMLSelectOptions, Field):
     def get_queryset(self) -> Any:
         queryset = self.queryset
         if isinstance(queryset, (QuerySet, Manager)):
-            # A fresh queryset per use, so results are never cached across requests; marked
-            # as the field's queryset unchanged when that is the same query every time, so
-            # lookups on it may be prepared.
-            if _prepared_query.stable_source(queryset):
-                return _prepared_query.mark(queryset.all(), queryset)
+            # A fresh queryset per use, so results are never cached across requests.
             return queryset.all()
         return queryset
 
