@@ -244,3 +244,84 @@ class BrowsableNote(_browsable_models.Model):
         on_delete=_browsable_models.CASCADE,
         related_name="browsable_notes",
     )
+
+
+# --- engine meaning: managers, querysets and relations that decide per request -----
+import contextvars as _em_contextvars  # noqa: E402
+
+from django.db import models as _em_models  # noqa: E402
+
+# The tenant (or user) of the current request, as tenancy apps keep it.
+current_tenant: _em_contextvars.ContextVar = _em_contextvars.ContextVar("current_tenant")
+
+
+class TenantScopedManager(_em_models.Manager):
+    """Only the current tenant's rows: what django-scopes-style default managers do."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(tenant=current_tenant.get(None))
+
+
+class EmLabel(_em_models.Model):
+    name = _em_models.CharField(max_length=50)
+
+
+class EmFolder(_em_models.Model):
+    name = _em_models.CharField(max_length=50)
+
+
+class EmNote(_em_models.Model):
+    """A tenant's note in a shared folder; its default manager scopes by tenant."""
+
+    folder = _em_models.ForeignKey(EmFolder, on_delete=_em_models.CASCADE, related_name="notes")
+    label = _em_models.ForeignKey(EmLabel, null=True, on_delete=_em_models.SET_NULL)
+    tenant = _em_models.IntegerField()
+    text = _em_models.CharField(max_length=50)
+
+    objects = TenantScopedManager()
+    every_tenant = _em_models.Manager()
+
+    class Meta:
+        base_manager_name = "every_tenant"
+        ordering = ["id"]
+
+
+class OwnedQuerySet(_em_models.QuerySet):
+    """A queryset whose all() keeps the current owner's rows only."""
+
+    def all(self):
+        return super().all().filter(owner=current_tenant.get(None))
+
+
+class EmDocument(_em_models.Model):
+    owner = _em_models.IntegerField()
+    title = _em_models.CharField(max_length=50)
+
+
+class DowncastingQuerySet(_em_models.QuerySet):
+    """Returns each animal as its most specific class, as django-polymorphic does."""
+
+    def _fetch_all(self):
+        super()._fetch_all()
+        self._result_cache = [
+            getattr(obj, "emdog", obj) if type(obj) is EmAnimal else obj
+            for obj in self._result_cache
+        ]
+
+
+class EmAnimal(_em_models.Model):
+    name = _em_models.CharField(max_length=50)
+
+    objects = _em_models.Manager.from_queryset(DowncastingQuerySet)()
+
+    class Meta:
+        base_manager_name = "objects"
+
+
+class EmDog(EmAnimal):
+    barks = _em_models.BooleanField(default=True)
+
+
+class EmPet(_em_models.Model):
+    owner_name = _em_models.CharField(max_length=50)
+    animal = _em_models.ForeignKey(EmAnimal, on_delete=_em_models.CASCADE)

@@ -20,6 +20,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 
+from ._class_cache import ClassCache
 from ._field_errors import (  # noqa: F401  re-exported: fields.py and DRF's names
     MISSING_ERROR_MESSAGE,
     field_error,
@@ -257,7 +258,7 @@ class CurrentUserDefault:
 
 # --- fast validation paths --------------------------------------------------------------
 
-_empty_steps_cache: dict[type, bool] = {}
+_empty_steps_cache = ClassCache("empty_steps_cache")
 
 
 def _empty_steps_are_base(cls: type) -> bool:
@@ -287,8 +288,8 @@ def _class_error_messages(cls: type) -> dict:
     return merged
 
 
-_default_states: dict[type, dict] = {}
-_field_init_cache: dict[tuple[type, type], bool] = {}
+_default_states = ClassCache("default_states")
+_field_init_cache = ClassCache("field_init_cache")
 
 
 def field_init_follows(cls: type, caller: type) -> bool:

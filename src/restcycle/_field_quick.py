@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._class_cache import ClassCache
 from ._field_errors import field_error
 
 _VALIDATION_STEPS = ("to_internal_value", "validate_empty_values", "run_validators", "fail")
-_plain_steps_cache: dict[tuple[type, type], bool] = {}
+_plain_steps_cache = ClassCache("plain_steps_cache")
 
 
 def uses_base_validation_steps(cls: type, base: type) -> bool:
@@ -81,7 +82,7 @@ class _Undecided:
 UNDECIDED: Any = _Undecided()
 
 _QUICK_STEPS = ("run_validation", "_quick", *_VALIDATION_STEPS)
-_quick_cache: dict[type, bool] = {}
+_quick_cache = ClassCache("quick_cache")
 
 
 def quick_check(field: Any) -> Any:

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from ._class_cache import ClassCache
 from .fields import CreateOnlyDefault, Field, HiddenField, empty
 from .settings import on_reload
 from .utils import model_meta
@@ -41,8 +42,8 @@ _BUILD_HOOKS = (
 )
 
 # (serializer class, url_field_name) -> (prototype fields, model fields list, related objects)
-_built_fields_cache: dict[tuple, tuple] = {}
-_hooks_default_cache: dict[type, bool] = {}
+_built_fields_cache = ClassCache("built_fields_cache")
+_hooks_default_cache = ClassCache("hooks_default_cache")
 
 
 @on_reload
@@ -134,7 +135,7 @@ _STATE_HOOKS = ("__init__", "__new__", "__deepcopy__", "__copy__", "__setattr__"
 # Serializer state that exists only once it has been used; a prototype holding any of it
 # is rebuilt instead of copied.
 _SERIALIZER_USE_STATE = ("fields", "initial_data", "_data", "_errors", "_validated_data")
-_copyable_cache: dict[type, bool] = {}
+_copyable_cache = ClassCache("copyable_cache")
 
 
 def _copyable(cls: type) -> bool:

@@ -34,6 +34,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model
 
 from . import _field_temporal, _prepared_query
+from ._class_cache import ClassCache
 from .settings import on_reload
 
 _PACKAGE = __name__.rpartition(".")[0]
@@ -604,9 +605,9 @@ class Runner:
 
 
 # serializer class -> Plan compiled from prototype fields (or False: not possible)
-_class_plans: dict[type, Any] = {}
+_class_plans = ClassCache("class_plans")
 # serializer class -> the prototype its class plan was compiled from
-_class_prototypes: dict[type, Any] = {}
+_class_prototypes = ClassCache("class_prototypes")
 
 
 @on_reload

@@ -13,10 +13,12 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
-from django.db import connections
+from django.db import connections, router
 from django.db.models import Model, Prefetch
 from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init
+
+from ._class_cache import ClassCache
 
 _PACKAGE = __name__.rpartition(".")[0]
 
@@ -26,7 +28,7 @@ class NotProjectable(Exception):
 
 
 # (serializer class, model, annotation names) -> Projection or the reason there is none
-_cache: dict[tuple, Any] = {}
+_cache = ClassCache("cache")
 
 
 def clear_cache() -> None:
@@ -50,7 +52,8 @@ class ToMany:
 class Projection:
     """Columns to read and the generated function turning their rows into output dicts."""
 
-    def __init__(self, columns: list, build: Any, pk_index: int, pk_lists: list):
+    def __init__(self, columns: list, build: Any, pk_index: int, pk_lists: list, models: set):
+        self.models = models  # every model whose rows it reads instead of instances
         self.columns = columns
         self._build = build
         self._pk_index = pk_index
@@ -100,7 +103,9 @@ class Projection:
             manager = manager.db_manager(alias)
         alias = manager.db
         key = (number, alias, len(ids))
-        cached = self._sql.get(key)
+        # Only a manager whose queryset is Django's builds the same query every time; one
+        # of its own may filter per request (a tenant, the user, the time): ask it afresh.
+        cached = self._sql.get(key) if _plain_manager(manager) else False
         if cached:
             sql, params, start = cached
             params = (*params[:start], *ids, *params[start + len(ids) :])
@@ -131,6 +136,14 @@ class Projection:
             "pk_lists": [m.key for m in self._pk_lists if m.build is None],
             "nested_lists": [m.key for m in self._pk_lists if m.build is not None],
         }
+
+
+def _plain_manager(manager: Any) -> bool:
+    from . import _prepared_query
+
+    return _prepared_query.stable_source(manager) and not (
+        _prepared_query._overrides_lookup_methods(manager._queryset_class)
+    )
 
 
 def _reusable_sql(queryset: Any, ids: list) -> Any:
@@ -178,6 +191,7 @@ class _Compiler:
         self.columns: list[str] = []
         self.slots: list = []
         self.pk_lists: list = []
+        self.models: set = set()
 
     def column(self, path: str) -> str:
         if path not in self.columns:
@@ -192,6 +206,7 @@ class _Compiler:
         if depth > 5:
             raise NotProjectable("serializers nested more than five deep")
         _check_model(model)
+        self.models.add(model)
         parts = [f"{e.key!r}: {self.entry(e, model, prefix, depth)}" for e in plan.entries]
         return "{" + ", ".join(parts) + "}"
 
@@ -308,6 +323,7 @@ class _Compiler:
         child = _Compiler(related_model, ())
         child.columns.append(query_name)  # column 0: the owner, to group the rows by
         body = child.serializer(entry.nested.plan, related_model, "", depth + 1)
+        self.models |= child.models
         if child.pk_lists:
             raise NotProjectable(f"'{key}' nests a to-many relation of its own")
         build = _builder(body, child.slots, 0, f"{key} items")
@@ -355,7 +371,7 @@ def _query_name_back(model: type, attr: str) -> tuple | None:
 
 
 # serializer class -> why it cannot be projected ("" when it can)
-_class_blockers: dict[type, str] = {}
+_class_blockers = ClassCache("class_blockers")
 
 
 def _serializer_class_blocker(serializer_class: Any) -> str | None:
@@ -450,7 +466,10 @@ def compile_projection(serializer_class: type, queryset: Any) -> tuple[Any, str 
     else:
         pk_index = compiler.columns.index("pk") if compiler.pk_lists else 0
         build = _builder(body, compiler.slots, len(compiler.pk_lists), serializer_class.__name__)
-        result = (Projection(compiler.columns, build, pk_index, compiler.pk_lists), None)
+        projection = Projection(
+            compiler.columns, build, pk_index, compiler.pk_lists, compiler.models
+        )
+        result = (projection, None)
     _cache[key] = result
     return result
 
@@ -497,7 +516,20 @@ def for_queryset(view: Any, queryset: Any, view_checked: bool = False) -> tuple[
     reason = (None if view_checked else _view_blocker(view)) or _queryset_blocker(queryset)
     if reason:
         return None, reason
-    return compile_projection(view.get_serializer_class(), queryset)
+    projection, reason = compile_projection(view.get_serializer_class(), queryset)
+    if projection is not None:
+        reason = _request_blocker(projection)
+    return (None, reason) if reason else (projection, None)
+
+
+def _request_blocker(projection: Projection) -> str | None:
+    """What can change between requests and sends this projection back to instances."""
+    for model in projection.models:
+        if post_init.has_listeners(model):
+            return f"{model.__name__} has post_init receivers"
+    if projection._pk_lists and router.routers:
+        return "a database router is configured: Django asks it where each relation is read"
+    return None
 
 
 def for_list(view: Any, queryset: Any) -> tuple[Any, str | None]:

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models.manager import BaseManager
 from django.db.models.query import ModelIterable, QuerySet
 
 from . import _prepared_query
+from ._class_cache import ClassCache
 from .settings import api_settings, on_reload
 
 _SAFE_METHODS = ("GET", "HEAD")
@@ -55,9 +57,27 @@ def model_relations(model: type) -> dict[str, tuple[str, type, str, bool]]:
             found[field.name] = ("many", field.related_model, field.name, True)
         elif field.concrete and (field.many_to_one or field.one_to_one):
             found[field.name] = ("forward", field.related_model, field.name, bool(field.null))
-    found = {name: rel for name, rel in found.items() if not _is_overridden_on_class(model, name)}
+    found = {
+        name: relation
+        for name, relation in found.items()
+        if not _is_overridden_on_class(model, name)
+        and (relation[0] == "many" or _loads_as_a_join_does(relation[1]))
+    }
     _relations[model] = found
     return found
+
+
+def _loads_as_a_join_does(model: type) -> bool:
+    """Whether a join gives the object that reading the relation gives.
+
+    Reading a single relation goes through the related model's base manager; a manager
+    or queryset class of its own (a polymorphic manager that returns subclasses, a
+    soft-delete filter) decides what comes back, and a join would bypass it.
+    """
+    manager = model._base_manager
+    return type(manager).get_queryset is BaseManager.get_queryset and not (
+        _prepared_query._overrides_lookup_methods(manager._queryset_class)
+    )
 
 
 # --- what a serializer reads -------------------------------------------------------------
@@ -162,8 +182,8 @@ def _safe_fields(serializer: Any) -> list:
 
 
 # (serializer class, model) -> (select lookups, prefetch lookups), for prototype-built classes
-_reads_cache: dict[tuple, tuple] = {}
-_prototypes: dict[type, Any] = {}
+_reads_cache = ClassCache("reads_cache")
+_prototypes = ClassCache("prototypes")
 
 
 @on_reload
@@ -184,7 +204,10 @@ def prototype(serializer_class: type) -> Any:
         return _prototypes[serializer_class]
     proto = None
     try:
-        if _plans._class_plan_allowed(serializer_class):
+        # A user __init__ may change the fields per instance (dynamic fields): no prototype.
+        if _plans._class_plan_allowed(serializer_class) and _plans._defined_in_package(
+            serializer_class.__init__
+        ):
             proto = _plans._prototype(serializer_class)
     except Exception:
         proto = None
@@ -192,26 +215,25 @@ def prototype(serializer_class: type) -> Any:
     return proto
 
 
-def serializer_reads(view: Any, serializer_class: type, model: type) -> tuple[list, list]:
-    """(select_related, prefetch_related) lookups the serializer's output follows on `model`."""
+def serializer_reads(view: Any, serializer_class: type, model: type) -> tuple[list, list] | None:
+    """(select_related, prefetch_related) lookups the serializer's output follows on `model`,
+    or None when its fields vary per instance: only the response's own serializer can say."""
     key = (serializer_class, model)
     cached = _reads_cache.get(key)
     if cached is not None:
         return cached
     proto = prototype(serializer_class)
-    serializer = proto
-    if serializer is None:
-        # Fields depend on the instance (get_fields, __init__): look at this request's.
-        try:
-            serializer = serializer_class(context=view.get_serializer_context())
-        except Exception:
-            return [], []
+    if proto is None:
+        return None
+    result = _reads_of(proto, model)
+    _reads_cache[key] = result
+    return result
+
+
+def _reads_of(serializer: Any, model: type) -> tuple[list, list]:
     reads = Reads()
     collect_reads(_safe_fields(serializer), model, reads)
-    result = reads.lookups()
-    if proto is not None:
-        _reads_cache[key] = result
-    return result
+    return reads.lookups()
 
 
 # --- applying lookups to a queryset ------------------------------------------------------
@@ -295,7 +317,7 @@ def add_lookups(queryset: QuerySet, select: list, prefetch: list) -> tuple[Query
 
 
 # (serializer class, model, the queryset's own lookups) -> what add_lookups added to them
-_decisions: dict[tuple, tuple] = {}
+_decisions = ClassCache("decisions")
 
 
 def _frozen_select(tree: Any) -> Any:
@@ -358,13 +380,18 @@ def _planned(view: Any, queryset: Any) -> tuple[Any, dict]:
     if reason is not None:
         return queryset, {"applied": False, "reason": reason}
     model = queryset.model
-    select, prefetches = serializer_reads(view, serializer_class, model)
+    reads = serializer_reads(view, serializer_class, model)
+    if reads is None:
+        return queryset, {"applied": False, "reason": _FIELDS_VARY}
     key = _decision_key(serializer_class, model, queryset)
     decision = _decisions.get(key) if key is not None else None
     if decision is None:
-        queryset, added_select, added_prefetch = add_lookups(queryset, select, prefetches)
-        if key is not None and (serializer_class, model) in _reads_cache:
-            _decisions[key] = (added_select, added_prefetch, queryset._prefetch_related_lookups)
+        queryset, added_select, added_prefetch = add_lookups(queryset, *reads)
+        # A Prefetch holds a queryset of the related model's default manager, which may
+        # filter per request (a tenant, the user, the time): only plain lookups are kept.
+        lookups = queryset._prefetch_related_lookups
+        if key is not None and all(type(lookup) is str for lookup in lookups):
+            _decisions[key] = (added_select, added_prefetch, lookups)
     else:
         added_select, added_prefetch, lookups = decision
         queryset = _with_lookups(queryset, added_select, lookups)
@@ -426,12 +453,43 @@ def _set_projected_data(serializer: Any, build: Any, rows: Any) -> None:
             trace.exit()
 
 
+_FIELDS_VARY = "the serializer's fields vary per instance: planned from the response's own"
+
+
 def serialized_list(view: Any, objects: Any, projection: Any) -> Any:
     """`view.get_serializer(objects, many=True)`, its data built by the projection if any."""
     serializer = view.get_serializer(objects, many=True)
     if projection is not None:
         _set_projected_data(serializer, projection.many, objects)
+    elif view.__dict__.get("_query_plan_report", {}).get("prefetch", {}).get("reason") == (
+        _FIELDS_VARY
+    ):
+        _prefetch_for(view, serializer, objects)
     return serializer
+
+
+def _prefetch_for(view: Any, serializer: Any, objects: Any) -> None:
+    """Prefetch, on the fetched objects, what this very serializer's fields read.
+
+    For serializers whose fields vary per instance (dynamic fields, sparse fieldsets): the
+    response's own serializer says what is read, so nothing removed is fetched.
+    """
+    child = getattr(serializer, "child", None)
+    if child is None or not isinstance(objects, (list, QuerySet)):
+        return
+    objects = list(objects)  # a QuerySet keeps these rows as its result cache
+    if not objects:
+        return
+    select, prefetches = _reads_of(child, type(objects[0]))
+    lookups: list = list(select)
+    for path, model, joins in prefetches:
+        if joins:
+            lookups.append(Prefetch(path, queryset=model._default_manager.select_related(*joins)))
+        else:
+            lookups.append(path)
+    if lookups:
+        prefetch_related_objects(objects, *lookups)
+        _record(view, "prefetch", {"applied": True, "reason": None, "after_fetch": lookups})
 
 
 def serialized_object(view: Any) -> Any:

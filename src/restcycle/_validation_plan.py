@@ -19,6 +19,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 
 from . import _plans
+from ._class_cache import ClassCache
 from ._field_errors import end_language_snapshot, language_snapshot
 from ._field_quick import UNDECIDED, Rejected, quick_check
 from .exceptions import ValidationError
@@ -66,9 +67,9 @@ def _steps(serializer: Any) -> list[_Step]:
 
 
 # field class -> overrides Field.get_value
-_custom_get_value_cache: dict[type, bool] = {}
+_custom_get_value_cache = ClassCache("custom_get_value_cache")
 # serializer class -> names of its `validate_*` attributes, or None (it has __getattr__)
-_validate_names_cache: dict[type, Any] = {}
+_validate_names_cache = ClassCache("validate_names_cache")
 
 
 def _custom_get_value(cls: type) -> bool:
@@ -95,8 +96,8 @@ def _validate_method(serializer: Any, field_name: str) -> Any:
 
 
 # serializer class -> its prototype steps (validate_method unbound), or False
-_class_steps: dict[type, Any] = {}
-_class_has_validate_methods: dict[type, bool] = {}
+_class_steps = ClassCache("class_steps")
+_class_has_validate_methods = ClassCache("class_has_validate_methods")
 
 
 @on_reload
@@ -239,7 +240,7 @@ def _collect_fields(serializer: Any, data: Mapping) -> tuple[dict, dict]:
 
 
 _PLAIN_RUN = ("run_validation", "to_internal_value", "validate_empty_values", "run_validators")
-_plain_run_cache: dict[type, bool] = {}
+_plain_run_cache = ClassCache("plain_run_cache")
 
 
 def _runs_plain_validation(cls: type) -> bool:

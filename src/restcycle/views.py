@@ -21,6 +21,7 @@ from django.utils.encoding import smart_str
 from django.views.generic import View
 
 from . import _trace, exceptions, status
+from ._class_cache import ClassCache
 from ._setting_defaults import SettingDefault
 from .request import Request
 from .response import Response
@@ -176,7 +177,7 @@ class _ClassPlan:
         return allow
 
 
-_class_plans: dict[type, _ClassPlan] = {}
+_class_plans = ClassCache("class_plans")
 
 
 @on_reload
