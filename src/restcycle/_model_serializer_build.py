@@ -16,6 +16,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 
 from .fields import CreateOnlyDefault, Field, HiddenField, empty
 from .settings import on_reload
@@ -77,11 +78,25 @@ def hooks_are_default(cls: type) -> bool:
 
 def _model_is_cacheable(model: Any) -> bool:
     # A callable limit_choices_to is evaluated at build time; it may change per call.
-    return not any(
+    return varying_choices(model) is None and not any(
         callable(getattr(getattr(field, "remote_field", None), "limit_choices_to", None))
         for field in model._meta.get_fields()
         if getattr(field, "remote_field", None) is not None and not field.auto_created
     )
+
+
+def varying_choices(model: Any) -> str | None:
+    """A field of `model` whose `choices` is a callable, or None.
+
+    DRF reads such choices each time it builds a serializer's fields, so no field built
+    from them may outlive one serializer: the class's fields are built per instance.
+    """
+    if model is None:
+        return None
+    for field in model._meta.get_fields():
+        if isinstance(getattr(field, "choices", None), BaseChoiceIterator):
+            return field.name
+    return None
 
 
 def cached_model_fields(serializer: Any) -> dict | None:

@@ -581,9 +581,10 @@ def _class_plan_allowed(cls: type) -> bool:
     if cls.get_fields is serializer_base.get_fields:
         return True
     if cls.get_fields is model_serializer.get_fields:
-        from ._model_serializer_build import hooks_are_default
+        from ._model_serializer_build import hooks_are_default, varying_choices
 
-        return hooks_are_default(cls)
+        meta = getattr(cls, "Meta", None)
+        return hooks_are_default(cls) and varying_choices(getattr(meta, "model", None)) is None
     return False
 
 

@@ -60,6 +60,20 @@ def model_relations(model: type) -> dict[str, tuple[str, type, str, bool]]:
     return found
 
 
+# Why a forward relation is not joined: INNER JOIN drops the row when the related one is
+# missing, and a join caches "no object" where the descriptor raises DoesNotExist.
+UNCONSTRAINED = "no database constraint: the row it names may be missing"
+
+
+def unconstrained(model: type, attr: str) -> bool:
+    """A forward relation `attr` of `model` whose key the database does not check."""
+    try:
+        field = model._meta.get_field(attr)
+    except Exception:
+        return False
+    return field.concrete and field.is_relation and not getattr(field, "db_constraint", True)
+
+
 # --- what a serializer reads -------------------------------------------------------------
 
 
@@ -70,12 +84,13 @@ class Reads:
     relation's prefetch query rather than prefetched one query each.
     """
 
-    __slots__ = ("select", "many", "joins_under")
+    __slots__ = ("select", "many", "joins_under", "lazy")
 
     def __init__(self) -> None:
         self.select: set[str] = set()
         self.many: dict[str, type] = {}  # to-many path -> its model
         self.joins_under: dict[str, set[str]] = {}  # to-many path -> joins relative to it
+        self.lazy: dict[str, str] = {}  # relation path left to the descriptor -> why
 
     def lookups(self) -> tuple[list[str], list[tuple]]:
         """(select_related lookups, [(to-many path, model, joins under it)]), minimal."""
@@ -103,6 +118,9 @@ def _follow(model: Any, attrs: list, prefix: str, many_root: Any, reads: Reads) 
             return None, prefix, many_root
         kind, related, lookup, _nullable = relation
         path = f"{prefix}__{lookup}" if prefix else lookup
+        if kind == "forward" and unconstrained(model, attr):
+            reads.lazy[path] = UNCONSTRAINED
+            return None, prefix, many_root
         if kind == "many":
             many_root = path
             reads.many[path] = related
@@ -192,8 +210,9 @@ def prototype(serializer_class: type) -> Any:
     return proto
 
 
-def serializer_reads(view: Any, serializer_class: type, model: type) -> tuple[list, list]:
-    """(select_related, prefetch_related) lookups the serializer's output follows on `model`."""
+def serializer_reads(view: Any, serializer_class: type, model: type) -> tuple[list, list, dict]:
+    """(select_related, prefetch_related) lookups the serializer's output follows on `model`,
+    and the relations it reads that are left to load lazily, with why."""
     key = (serializer_class, model)
     cached = _reads_cache.get(key)
     if cached is not None:
@@ -205,10 +224,10 @@ def serializer_reads(view: Any, serializer_class: type, model: type) -> tuple[li
         try:
             serializer = serializer_class(context=view.get_serializer_context())
         except Exception:
-            return [], []
+            return [], [], {}
     reads = Reads()
     collect_reads(_safe_fields(serializer), model, reads)
-    result = reads.lookups()
+    result = (*reads.lookups(), reads.lazy)
     if proto is not None:
         _reads_cache[key] = result
     return result
@@ -232,6 +251,10 @@ def unplannable(queryset: Any) -> str | None:
         return f"the queryset is a {query.combinator}() of querysets"
     if query.deferred_loading[0]:
         return "the queryset uses only()/defer()"
+    if query.select_for_update:
+        # A join would lock other rows too, and PostgreSQL refuses FOR UPDATE on the
+        # nullable side of an outer join.
+        return "the queryset uses select_for_update()"
     return None
 
 
@@ -358,7 +381,7 @@ def _planned(view: Any, queryset: Any) -> tuple[Any, dict]:
     if reason is not None:
         return queryset, {"applied": False, "reason": reason}
     model, original = queryset.model, queryset
-    select, prefetches = serializer_reads(view, serializer_class, model)
+    select, prefetches, lazy = serializer_reads(view, serializer_class, model)
     key = _decision_key(serializer_class, model, queryset)
     decision = _decisions.get(key) if key is not None else None
     if decision is None:
@@ -374,12 +397,15 @@ def _planned(view: Any, queryset: Any) -> tuple[Any, dict]:
         if marked is not None and not marked[1]:
             variant = (tuple(added_select), tuple(queryset._prefetch_related_lookups))
             _prepared_query.mark(queryset, marked[0], variant)
-    return queryset, {
+    info = {
         "applied": True,
         "reason": None,
         "select_related": added_select,
         "prefetch_related": added_prefetch,
     }
+    if lazy:
+        info["left_lazy"] = dict(lazy)
+    return queryset, info
 
 
 def prefetch(view: Any, queryset: Any) -> Any:
