@@ -1,8 +1,11 @@
 """The fast paths never change meaning: where one cannot show it answers as the ORM and
 DRF's instance path do, it steps aside, and the view's query plan report says why."""
 
+import sys
+
 import pytest
 from django.urls import path
+from django.utils.choices import CallableChoiceIterator
 
 from restcycle import generics, serializers
 from restcycle.pagination import PageNumberPagination
@@ -434,6 +437,36 @@ def test_callable_model_choices_are_read_for_each_request(monkeypatch):
     }
 
 
+# The names a label may take right now: a lazy choices iterator reads them anew.
+LABEL_NAMES = ["red", "blue"]
+
+
+class ChosenLabelSerializer(serializers.ModelSerializer):
+    name = serializers.ChoiceField(
+        choices=CallableChoiceIterator(lambda: [(name, name.title()) for name in LABEL_NAMES])
+    )
+
+    class Meta:
+        model = EcLabel
+        fields = ["id", "name"]
+
+
+class ChosenLabels(generics.CreateAPIView):
+    queryset = EcLabel.objects.all()
+    serializer_class = ChosenLabelSerializer
+
+
+def test_lazy_choices_of_a_declared_field_are_read_for_each_request(monkeypatch):
+    client = APIClient()
+    assert client.post("/labels/", {"name": "red"}, format="json").status_code == 201
+    monkeypatch.setattr(sys.modules[__name__], "LABEL_NAMES", ["blue", "gold"])
+    response = client.post("/labels/", {"name": "red"}, format="json")
+    assert response.json() == {"name": ['"red" is not a valid choice.']}
+    response = client.post("/labels/", {"name": "gold"}, format="json")
+    assert response.status_code == 201
+    assert response.json()["name"] == "gold"
+
+
 # --- views -------------------------------------------------------------------------------
 
 
@@ -466,4 +499,5 @@ urlpatterns = [
     path("handles/", SerializerListView.as_view(serializer_class=HandleSerializer,
                                                 queryset=EcHandle.objects, many_post=True)),
     path("tickets/", Tickets.as_view()),
+    path("labels/", ChosenLabels.as_view()),
 ]  # fmt: skip

@@ -78,19 +78,30 @@ def hooks_are_default(cls: type) -> bool:
 
 def _model_is_cacheable(model: Any) -> bool:
     # A callable limit_choices_to is evaluated at build time; it may change per call.
-    return varying_choices(model) is None and not any(
+    return not any(
         callable(getattr(getattr(field, "remote_field", None), "limit_choices_to", None))
         for field in model._meta.get_fields()
         if getattr(field, "remote_field", None) is not None and not field.auto_created
     )
 
 
-def varying_choices(model: Any) -> str | None:
-    """A field of `model` whose `choices` is a callable, or None.
+def varying_choices(serializer_class: Any) -> str | None:
+    """A field of the serializer class whose choices are read anew for each serializer.
 
-    DRF reads such choices each time it builds a serializer's fields, so no field built
-    from them may outlive one serializer: the class's fields are built per instance.
+    DRF evaluates a model field's callable `choices`, and a lazy choices iterator given
+    to a declared field, each time it builds a serializer's fields; no field built from
+    them may outlive one serializer, so such a class gets no class-level fields or plans.
     """
+    declared = getattr(serializer_class, "_declared_fields", None) or {}
+    for name, field in declared.items():
+        given = (*getattr(field, "_args", ()), *getattr(field, "_kwargs", {}).values())
+        if any(isinstance(value, BaseChoiceIterator) for value in given):
+            return name
+    return _model_varying_choices(getattr(getattr(serializer_class, "Meta", None), "model", None))
+
+
+def _model_varying_choices(model: Any) -> str | None:
+    """A field of `model` whose `choices` is a callable, or None."""
     if model is None:
         return None
     for field in model._meta.get_fields():
@@ -110,7 +121,7 @@ def cached_model_fields(serializer: Any) -> dict | None:
     opts = model._meta
     entry = _built_fields_cache.get(key)
     if entry is None or entry[1] is not opts.fields or entry[2] is not opts.related_objects:
-        if not _model_is_cacheable(model):
+        if not _model_is_cacheable(model) or varying_choices(cls) is not None:
             return None
         prototypes = build_model_fields(serializer)
         copiers = {name: _copier(field) for name, field in prototypes.items()}

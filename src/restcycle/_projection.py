@@ -444,7 +444,7 @@ def _why_no_class_plan(serializer_class: type) -> str:
                 )
     from ._model_serializer_build import varying_choices
 
-    choices = varying_choices(getattr(getattr(serializer_class, "Meta", None), "model", None))
+    choices = varying_choices(serializer_class)
     if choices is not None:
         return f"'{choices}' has callable choices, read each time a serializer is built"
     return f"{name}'s fields vary per instance (get_fields(), fields or __init__ overridden)"
