@@ -325,3 +325,134 @@ class EmDog(EmAnimal):
 class EmPet(_em_models.Model):
     owner_name = _em_models.CharField(max_length=50)
     animal = _em_models.ForeignKey(EmAnimal, on_delete=_em_models.CASCADE)
+
+
+# --- engine: where the fast paths must step aside (test_engine_correctness) -----------
+from django.conf import settings as _ec_settings  # noqa: E402
+from django.db import models as _ec_models  # noqa: E402
+from django.db.models.signals import pre_migrate as _ec_pre_migrate  # noqa: E402
+
+_EC_POSTGRES = "postgresql" in _ec_settings.DATABASES["default"]["ENGINE"]
+# Compares without regard to case (and, on PostgreSQL, accents): "ÉCLAIR" = "eclair".
+EC_INSENSITIVE_COLLATION = "ec_insensitive" if _EC_POSTGRES else "NOCASE"
+
+
+def _ec_create_collation(using="default", **kwargs):
+    """PostgreSQL: the collation and the citext type the tables below are declared with."""
+    from django.db import connections
+
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE COLLATION IF NOT EXISTS ec_insensitive "
+            "(provider = icu, locale = 'und-u-ks-level1', deterministic = false)"
+        )
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS citext")
+
+
+_ec_pre_migrate.connect(_ec_create_collation, dispatch_uid="tests.ec_create_collation")
+
+
+class EcShelf(_ec_models.Model):
+    """Holds volumes through a foreign key to its `number`, which is not its pk."""
+
+    number = _ec_models.IntegerField(unique=True)
+    name = _ec_models.CharField(max_length=50)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class EcVolume(_ec_models.Model):
+    shelf = _ec_models.ForeignKey(
+        EcShelf, to_field="number", on_delete=_ec_models.CASCADE, related_name="volumes"
+    )
+    title = _ec_models.CharField(max_length=50)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class EcLabel(_ec_models.Model):
+    name = _ec_models.CharField(max_length=50)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class EcReader(_ec_models.Model):
+    """Has labels through a model whose key to the reader is its `number`."""
+
+    number = _ec_models.IntegerField(unique=True)
+    name = _ec_models.CharField(max_length=50)
+    labels = _ec_models.ManyToManyField(EcLabel, through="EcReaderLabel", related_name="readers")
+
+    class Meta:
+        ordering = ["id"]
+
+
+class EcReaderLabel(_ec_models.Model):
+    reader = _ec_models.ForeignKey(EcReader, to_field="number", on_delete=_ec_models.CASCADE)
+    label = _ec_models.ForeignKey(EcLabel, on_delete=_ec_models.CASCADE)
+
+
+class EcWriter(_ec_models.Model):
+    name = _ec_models.CharField(max_length=50)
+
+
+class EcLegacyPost(_ec_models.Model):
+    """A legacy table: its keys are not constrained, so they may name rows that are gone."""
+
+    title = _ec_models.CharField(max_length=50)
+    writer = _ec_models.ForeignKey(
+        EcWriter, on_delete=_ec_models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    reviewer = _ec_models.ForeignKey(
+        EcWriter,
+        null=True,
+        on_delete=_ec_models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["id"]
+
+
+class EcSeat(_ec_models.Model):
+    """One seat per writer: a unique foreign key and a one-to-one."""
+
+    holder = _ec_models.ForeignKey(
+        EcWriter, unique=True, on_delete=_ec_models.CASCADE, related_name="+"
+    )
+    deputy = _ec_models.OneToOneField(
+        EcWriter, null=True, blank=True, on_delete=_ec_models.CASCADE, related_name="+"
+    )
+
+
+class EcCaseInsensitiveText(_ec_models.TextField):
+    """A column type that compares case-insensitively: citext, or SQLite's NOCASE."""
+
+    def db_type(self, connection):
+        return "citext" if connection.vendor == "postgresql" else "text COLLATE NOCASE"
+
+
+class EcHandle(_ec_models.Model):
+    """Names unique in the database's own comparison, not in Python's."""
+
+    name = _ec_models.CharField(max_length=50, unique=True, db_collation=EC_INSENSITIVE_COLLATION)
+    alias = EcCaseInsensitiveText(unique=True, null=True, blank=True)
+
+
+# The statuses a ticket may have right now: read each time the model's choices are asked for.
+EC_TICKET_STATUSES = [("open", "Open"), ("closed", "Closed")]
+
+
+def ec_ticket_statuses():
+    return list(EC_TICKET_STATUSES)
+
+
+class EcTicket(_ec_models.Model):
+    status = _ec_models.CharField(max_length=10, choices=ec_ticket_statuses)

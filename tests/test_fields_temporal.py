@@ -88,13 +88,35 @@ def test_datetime_out_of_range_after_conversion_is_an_error(client):
     assert response.json() == {"errors": ["Datetime value out of range."], "codes": ["overflow"]}
 
 
-@pytest.mark.parametrize("wall_clock", ["2024-03-10T02:30", "2024-11-03T01:30"])
-def test_datetime_missing_or_repeated_wall_clock_time_is_an_error(client, wall_clock):
-    # 02:30 does not exist when clocks jump forward; 01:30 happens twice when they go back.
+@pytest.mark.parametrize("wall_clock", ["2024-03-10T02:30", "2026-03-08T02:59:59"])
+def test_datetime_missing_wall_clock_time_is_an_error(client, wall_clock):
+    # These times do not exist: New York's clocks jump from 02:00 to 03:00.
     assert post(client, "/datetime-ny", wall_clock).json() == {
         "errors": ['Invalid datetime for the timezone "America/New_York".'],
         "codes": ["make_aware"],
     }
+
+
+@pytest.mark.parametrize(
+    ("wall_clock", "expected"),
+    [
+        ("2024-11-03T01:30", "2024-11-03T01:30:00-04:00"),
+        ("2026-11-01T01:30", "2026-11-01T01:30:00-04:00"),
+        ("2026-11-01T01:00", "2026-11-01T01:00:00-04:00"),
+    ],
+)
+def test_datetime_repeated_wall_clock_time_is_its_first_occurrence(client, wall_clock, expected):
+    # 01:00-02:00 happens twice when clocks go back; as DRF does, the first one (still
+    # daylight time, fold=0) is taken rather than the input refused.
+    assert post(client, "/datetime-ny", wall_clock).json()["value"] == expected
+
+
+def test_datetime_repeated_wall_clock_time_in_the_current_zone_is_stored_as_its_first_moment():
+    field = fields.DateTimeField()
+    with timezone.override(NEW_YORK):
+        parsed = field.run_validation("2026-11-01T01:30")
+    # (Python never calls a time inside a fold equal to one in another zone: compare in UTC.)
+    assert parsed.astimezone(UTC) == datetime.datetime(2026, 11, 1, 5, 30, tzinfo=UTC)
 
 
 def test_datetime_with_explicit_zone_keeps_that_zone(client):

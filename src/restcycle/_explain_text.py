@@ -116,6 +116,8 @@ def _query_plan_lines(plan: dict) -> list[str]:
             for p in prefetch.get("prefetch_related", [])
         ]
         lines.append("      auto-prefetch added: " + (", ".join(added) or "nothing"))
+        for relation, why in prefetch.get("left_lazy", {}).items():
+            lines.append(f"      not joined: {relation} ({why})")
     else:
         lines.append(f"      auto-prefetch off: {prefetch.get('reason')}")
     if "prepared_lookup" in plan:

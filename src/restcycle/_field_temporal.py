@@ -144,7 +144,9 @@ class DateTimeField(_FormattedField):
             self.fail("overflow")
         except ValueError:  # a tzinfo that refuses ambiguous or missing wall-clock times
             self.fail("make_aware", timezone=field_timezone)
-        if not timezone_checks.valid_datetime(aware):
+        # A time repeated when clocks go back is real: the first one (fold=0), as DRF and
+        # zoneinfo take it. A time skipped when they jump forward names no moment at all.
+        if not timezone_checks.datetime_exists(aware):
             self.fail("make_aware", timezone=field_timezone)
         return aware
 

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 
 from ._class_cache import ClassCache
 from .fields import CreateOnlyDefault, Field, HiddenField, empty
@@ -85,6 +86,31 @@ def _model_is_cacheable(model: Any) -> bool:
     )
 
 
+def varying_choices(serializer_class: Any) -> str | None:
+    """A field of the serializer class whose choices are read anew for each serializer.
+
+    DRF evaluates a model field's callable `choices`, and a lazy choices iterator given
+    to a declared field, each time it builds a serializer's fields; no field built from
+    them may outlive one serializer, so such a class gets no class-level fields or plans.
+    """
+    declared = getattr(serializer_class, "_declared_fields", None) or {}
+    for name, field in declared.items():
+        given = (*getattr(field, "_args", ()), *getattr(field, "_kwargs", {}).values())
+        if any(isinstance(value, BaseChoiceIterator) for value in given):
+            return name
+    return _model_varying_choices(getattr(getattr(serializer_class, "Meta", None), "model", None))
+
+
+def _model_varying_choices(model: Any) -> str | None:
+    """A field of `model` whose `choices` is a callable, or None."""
+    if model is None:
+        return None
+    for field in model._meta.get_fields():
+        if isinstance(getattr(field, "choices", None), BaseChoiceIterator):
+            return field.name
+    return None
+
+
 def cached_model_fields(serializer: Any) -> dict | None:
     """A fresh copy of the class's built fields, or None when they cannot be cached."""
     cls = type(serializer)
@@ -96,7 +122,7 @@ def cached_model_fields(serializer: Any) -> dict | None:
     opts = model._meta
     entry = _built_fields_cache.get(key)
     if entry is None or entry[1] is not opts.fields or entry[2] is not opts.related_objects:
-        if not _model_is_cacheable(model):
+        if not _model_is_cacheable(model) or varying_choices(cls) is not None:
             return None
         prototypes = build_model_fields(serializer)
         copiers = {name: _copier(field) for name, field in prototypes.items()}

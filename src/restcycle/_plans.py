@@ -617,17 +617,19 @@ def _clear_plans() -> None:
 
 
 def _class_plan_allowed(cls: type) -> bool:
+    from ._model_serializer_build import hooks_are_default, varying_choices
+
     serializer_base = _ref["serializer_base"]
     model_serializer = _ref["model_serializer"]
     if cls._readable_fields is not serializer_base._readable_fields:
+        return False
+    if varying_choices(cls) is not None:
         return False
     if cls.__dict__.get("fields") is not None or cls.fields is not serializer_base.fields:
         return False
     if cls.get_fields is serializer_base.get_fields:
         return True
     if cls.get_fields is model_serializer.get_fields:
-        from ._model_serializer_build import hooks_are_default
-
         return hooks_are_default(cls)
     return False
 

@@ -241,6 +241,7 @@ class _Compiler:
             relation = _single_relation(related, attrs[-1])
             if relation is None:
                 raise NotProjectable(f"'{key}' nests a relation that is not a single object")
+            _check_constrained(key, related, attrs[-1])
             path = _join(path, attrs[-1])
             inner = self.serializer(entry.nested.plan, relation[1], path, depth + 1)
             # No related row (a null key, a missing reverse one-to-one) gives None.
@@ -265,6 +266,7 @@ class _Compiler:
                 raise NotProjectable(f"'{key}' reads through '{attr}', which is not a foreign key")
             if relation[3]:
                 raise NotProjectable(f"'{key}' reads through the nullable relation '{attr}'")
+            _check_constrained(key, model, attr)
             model, prefix = relation[1], _join(prefix, attr)
         return model, prefix
 
@@ -339,6 +341,17 @@ def _check_model(model: type) -> None:
         raise NotProjectable(f"{model.__name__} has post_init receivers")
 
 
+def _check_constrained(key: str, model: type, attr: str) -> None:
+    """A join through a key the database does not check may drop the row (see UNCONSTRAINED)."""
+    from ._query_plan import unconstrained
+
+    if unconstrained(model, attr):
+        raise NotProjectable(
+            f"'{key}' reads through '{attr}', a foreign key with db_constraint=False "
+            "(the row it names may be missing)"
+        )
+
+
 def _join(prefix: str, name: str) -> str:
     return f"{prefix}__{name}" if prefix else name
 
@@ -359,15 +372,32 @@ def _single_relation(model: type, attr: str) -> Any:
 
 
 def _query_name_back(model: type, attr: str) -> tuple | None:
-    """(related model, lookup from it back to `model`) for a to-many attribute."""
+    """(related model, lookup from it back to `model`) for a to-many attribute.
+
+    The rows are grouped by the owner's pk, so a relation keyed by another column of the
+    owner (`to_field`) is not projectable.
+    """
     for field in model._meta.get_fields():
         if field.many_to_many and not field.auto_created and field.name == attr:
+            _check_keyed_by_pk(attr, field, field.m2m_field_name())
             return field.related_model, field.related_query_name()
         reverse = field.auto_created and not field.concrete
         to_many = field.one_to_many or field.many_to_many
         if reverse and to_many and field.get_accessor_name() == attr:
+            if field.many_to_many:
+                _check_keyed_by_pk(attr, field.field, field.field.m2m_reverse_field_name())
+            elif not field.field.target_field.primary_key:
+                raise NotProjectable(f"'{attr}' is keyed by to_field='{field.field.to_fields[0]}'")
             return field.related_model, field.field.name
     return None
+
+
+def _check_keyed_by_pk(attr: str, many_to_many: Any, owner_key: str) -> None:
+    """The through model's key to the owner (named `owner_key`) must hold the owner's pk."""
+    through = many_to_many.remote_field.through
+    target = through._meta.get_field(owner_key).target_field
+    if not target.primary_key:
+        raise NotProjectable(f"'{attr}' is keyed by to_field='{target.name}' in {through.__name__}")
 
 
 # serializer class -> why it cannot be projected ("" when it can)
@@ -428,6 +458,11 @@ def _why_no_class_plan(serializer_class: type) -> str:
                     f"'{field.field_name}' ({type(field).__name__}) is a custom field or reads "
                     "the request"
                 )
+    from ._model_serializer_build import varying_choices
+
+    choices = varying_choices(serializer_class)
+    if choices is not None:
+        return f"'{choices}' has callable choices, read each time a serializer is built"
     return f"{name}'s fields vary per instance (get_fields(), fields or __init__ overridden)"
 
 

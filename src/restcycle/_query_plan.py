@@ -80,6 +80,20 @@ def _loads_as_a_join_does(model: type) -> bool:
     )
 
 
+# Why a forward relation is not joined: INNER JOIN drops the row when the related one is
+# missing, and a join caches "no object" where the descriptor raises DoesNotExist.
+UNCONSTRAINED = "no database constraint: the row it names may be missing"
+
+
+def unconstrained(model: type, attr: str) -> bool:
+    """A forward relation `attr` of `model` whose key the database does not check."""
+    try:
+        field = model._meta.get_field(attr)
+    except Exception:
+        return False
+    return field.concrete and field.is_relation and not getattr(field, "db_constraint", True)
+
+
 # --- what a serializer reads -------------------------------------------------------------
 
 
@@ -90,12 +104,13 @@ class Reads:
     relation's prefetch query rather than prefetched one query each.
     """
 
-    __slots__ = ("select", "many", "joins_under")
+    __slots__ = ("select", "many", "joins_under", "lazy")
 
     def __init__(self) -> None:
         self.select: set[str] = set()
         self.many: dict[str, type] = {}  # to-many path -> its model
         self.joins_under: dict[str, set[str]] = {}  # to-many path -> joins relative to it
+        self.lazy: dict[str, str] = {}  # relation path left to the descriptor -> why
 
     def lookups(self) -> tuple[list[str], list[tuple]]:
         """(select_related lookups, [(to-many path, model, joins under it)]), minimal."""
@@ -123,6 +138,9 @@ def _follow(model: Any, attrs: list, prefix: str, many_root: Any, reads: Reads) 
             return None, prefix, many_root
         kind, related, lookup, _nullable = relation
         path = f"{prefix}__{lookup}" if prefix else lookup
+        if kind == "forward" and unconstrained(model, attr):
+            reads.lazy[path] = UNCONSTRAINED
+            return None, prefix, many_root
         if kind == "many":
             many_root = path
             reads.many[path] = related
@@ -215,9 +233,10 @@ def prototype(serializer_class: type) -> Any:
     return proto
 
 
-def serializer_reads(view: Any, serializer_class: type, model: type) -> tuple[list, list] | None:
+def serializer_reads(view: Any, serializer_class: type, model: type) -> tuple | None:
     """(select_related, prefetch_related) lookups the serializer's output follows on `model`,
-    or None when its fields vary per instance: only the response's own serializer can say."""
+    and the relations it reads that are left to load lazily, with why; or None when its
+    fields vary per instance: only the response's own serializer can say."""
     key = (serializer_class, model)
     cached = _reads_cache.get(key)
     if cached is not None:
@@ -230,10 +249,10 @@ def serializer_reads(view: Any, serializer_class: type, model: type) -> tuple[li
     return result
 
 
-def _reads_of(serializer: Any, model: type) -> tuple[list, list]:
+def _reads_of(serializer: Any, model: type) -> tuple[list, list, dict]:
     reads = Reads()
     collect_reads(_safe_fields(serializer), model, reads)
-    return reads.lookups()
+    return (*reads.lookups(), reads.lazy)
 
 
 # --- applying lookups to a queryset ------------------------------------------------------
@@ -254,6 +273,10 @@ def unplannable(queryset: Any) -> str | None:
         return f"the queryset is a {query.combinator}() of querysets"
     if query.deferred_loading[0]:
         return "the queryset uses only()/defer()"
+    if query.select_for_update:
+        # A join would lock other rows too, and PostgreSQL refuses FOR UPDATE on the
+        # nullable side of an outer join.
+        return "the queryset uses select_for_update()"
     return None
 
 
@@ -383,10 +406,11 @@ def _planned(view: Any, queryset: Any) -> tuple[Any, dict]:
     reads = serializer_reads(view, serializer_class, model)
     if reads is None:
         return queryset, {"applied": False, "reason": _FIELDS_VARY}
+    select, prefetches, lazy = reads
     key = _decision_key(serializer_class, model, queryset)
     decision = _decisions.get(key) if key is not None else None
     if decision is None:
-        queryset, added_select, added_prefetch = add_lookups(queryset, *reads)
+        queryset, added_select, added_prefetch = add_lookups(queryset, select, prefetches)
         # A Prefetch holds a queryset of the related model's default manager, which may
         # filter per request (a tenant, the user, the time): only plain lookups are kept.
         lookups = queryset._prefetch_related_lookups
@@ -396,12 +420,15 @@ def _planned(view: Any, queryset: Any) -> tuple[Any, dict]:
         added_select, added_prefetch, lookups = decision
         queryset = _with_lookups(queryset, added_select, lookups)
         added_select, added_prefetch = list(added_select), list(added_prefetch)
-    return queryset, {
+    info = {
         "applied": True,
         "reason": None,
         "select_related": added_select,
         "prefetch_related": added_prefetch,
     }
+    if lazy:
+        info["left_lazy"] = dict(lazy)
+    return queryset, info
 
 
 def prefetch(view: Any, queryset: Any) -> Any:
@@ -480,7 +507,7 @@ def _prefetch_for(view: Any, serializer: Any, objects: Any) -> None:
     objects = list(objects)  # a QuerySet keeps these rows as its result cache
     if not objects:
         return
-    select, prefetches = _reads_of(child, type(objects[0]))
+    select, prefetches, _lazy = _reads_of(child, type(objects[0]))
     lookups: list = list(select)
     for path, model, joins in prefetches:
         if joins:

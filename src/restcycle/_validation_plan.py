@@ -403,6 +403,10 @@ class _Batch:
         ]
         if not positions:
             return
+        querysets = [validators[index].queryset for index in positions]
+        key = _python_key(querysets[0], field.source_attrs[0])
+        if key is None or any(qs.model is not querysets[0].model for qs in querysets):
+            return  # each item's UniqueValidator asks the database, which compares as it must
         values = set()
         for item in items:
             raw = item.get(field.field_name, empty)
@@ -412,6 +416,7 @@ class _Batch:
                 value = field.to_internal_value(raw)
             except Exception:
                 continue  # the item's own validation reports it
+            value = key(value)
             if isinstance(value, Hashable):
                 values.add(value)
         if not values:
@@ -425,7 +430,7 @@ class _Batch:
                     column, flat=True
                 )
             )
-            replaced[index] = _BatchedUnique(validator, values, existing)
+            replaced[index] = _BatchedUnique(validator, values, existing, key)
         original = validators
         field.validators = replaced
 
@@ -433,6 +438,49 @@ class _Batch:
             field.validators = original
 
         self._undo.append(undo)
+
+
+# Standard text columns compare case-insensitively under MySQL's default collations.
+_CASE_FOLDING_VENDORS = frozenset(("mysql",))
+
+
+def _python_key(queryset: Any, column: str) -> Any:
+    """value -> what the column holds, when Python's == on it is the column's own =; else None.
+
+    A relation is compared by the key it stores (the instance's target column). A column
+    with a collation, a field class from outside Django (citext and the like), or text on
+    a backend whose default comparison folds case is left to the database.
+    """
+    from django.core.exceptions import FieldDoesNotExist
+    from django.db import connections
+    from django.db.models import CharField, Model, TextField
+
+    try:
+        model_field = queryset.model._meta.get_field(column)
+    except FieldDoesNotExist:
+        return None
+    target = model_field
+    if model_field.is_relation:
+        if not model_field.concrete or model_field.many_to_many:
+            return None
+        target = model_field.target_field
+    if target.is_relation or getattr(target, "db_collation", None) is not None:
+        return None
+    for checked in {model_field, target}:
+        module = type(checked).__module__
+        if not (module == "django.db.models" or module.startswith("django.db.models.")):
+            return None
+    vendor = connections[queryset.db].vendor
+    if vendor in _CASE_FOLDING_VENDORS and isinstance(target, (CharField, TextField)):
+        return None
+    if model_field is target:
+        return _same
+    attname = target.attname
+    return lambda value: getattr(value, attname) if isinstance(value, Model) else value
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def _pk_key(pk_field: Any, value: Any) -> Any:
@@ -468,18 +516,20 @@ class _BatchedUnique:
 
     requires_context = True
 
-    def __init__(self, validator: Any, asked: set, existing: set):
+    def __init__(self, validator: Any, asked: set, existing: set, key: Any = _same):
         self.validator = validator
-        self.asked = asked
+        self.asked = asked  # keys: what the column holds, compared as the column compares
         self.existing = existing
+        self.key = key
         self.seen: set = set()
 
     def __call__(self, value: Any, serializer_field: Any) -> None:
-        if not isinstance(value, Hashable) or value not in self.asked:
+        key = self.key(value)
+        if not isinstance(key, Hashable) or key not in self.asked:
             return self.validator(value, serializer_field)
-        if value in self.existing or value in self.seen:
+        if key in self.existing or key in self.seen:
             raise ValidationError(self.validator.message, code="unique")
-        self.seen.add(value)
+        self.seen.add(key)
         return None
 
     def __getattr__(self, name: str) -> Any:

@@ -10,8 +10,13 @@ from datetime import UTC, datetime, tzinfo
 
 
 def datetime_exists(dt: datetime) -> bool:
-    """False for a wall-clock time that a DST jump skips (it does not survive a UTC round trip)."""
-    return dt.astimezone(UTC) == dt
+    """False for a wall-clock time that a DST jump skips (it does not survive a UTC round trip).
+
+    The wall-clock times are compared naive: Python's inter-zone comparison of an aware
+    datetime inside a fold or gap is always unequal, which would also refuse repeated times.
+    """
+    back = dt.astimezone(UTC).astimezone(dt.tzinfo)
+    return back.replace(tzinfo=None) == dt.replace(tzinfo=None)
 
 
 def datetime_ambiguous(dt: datetime) -> bool:
