@@ -98,12 +98,17 @@ class Worker:
         import orjson
         import rest_framework
 
+        version = getattr(rest_framework, "__version__", "?")
+        if hasattr(rest_framework, "DRF_API_VERSION"):  # restcycle: the alias reads DRF's version
+            import restcycle
+
+            version = f"restcycle {restcycle.__version__} (DRF API {version})"
         return {
             "kind": self.kind,
             "implementations": self.implementations,
             "api_error": self.api_error,
             "rest_framework_file": rest_framework.__file__,
-            "rest_framework_version": getattr(rest_framework, "__version__", "?"),
+            "rest_framework_version": version,
             "python": platform.python_version(),
             "django": django.get_version(),
             "orjson": orjson.__version__,

@@ -76,11 +76,18 @@ class ShopRealmBasicAuthentication(authentication.BasicAuthentication):
     www_authenticate_realm = "shop"
 
 
+class DefaultAuthenticationView(WhoAmI):
+    """Defined before any test changes settings: takes DEFAULT_AUTHENTICATION_CLASSES."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+
 urlpatterns = [
     path(f"{auth_name}/{perm_name}/", _view(auth, perm))
     for auth_name, auth in AUTHENTICATORS.items()
     for perm_name, perm in PERMISSIONS.items()
 ] + [
+    path("default-authentication/", DefaultAuthenticationView.as_view()),
     path("bearer/", _view(BearerAuthentication, permissions.IsAuthenticated)),
     path("shop/", _view(ShopRealmBasicAuthentication, permissions.IsAuthenticated)),
     path(
@@ -400,3 +407,32 @@ def test_authorization_header_is_bytes_whatever_the_input():
     assert get_authorization_header(Carrier({"HTTP_AUTHORIZATION": "Token ☃"})) == (
         "Token ☃".encode()
     )
+
+
+# A deliberate difference (docs/compatibility.md): DRF copies the setting into
+# `APIView.authentication_classes` once, at import, so there `override_settings` misses
+# every view defined before it; restcycle reads the setting when the view runs.
+@pytest.mark.parametrize(
+    "classes, status, challenge",
+    [
+        (["restcycle.authentication.BasicAuthentication"], 401, 'Basic realm="api"'),
+        (["restcycle.authentication.SessionAuthentication"], 403, None),
+    ],
+)
+def test_overridden_default_authentication_reaches_views_defined_before(
+    client, classes, status, challenge
+):
+    with override_settings(REST_FRAMEWORK={"DEFAULT_AUTHENTICATION_CLASSES": classes}):
+        response = client.get("/default-authentication/")
+    assert response.status_code == status
+    assert response.get("WWW-Authenticate") == challenge
+
+
+def test_overridden_default_authentication_does_not_replace_a_views_own_classes(client, alice):
+    setting = ["restcycle.authentication.SessionAuthentication"]
+    with override_settings(REST_FRAMEWORK={"DEFAULT_AUTHENTICATION_CLASSES": setting}):
+        response = client.get(
+            "/basic/authenticated/", HTTP_AUTHORIZATION=basic("alice", "wonderland")
+        )
+    assert response.status_code == 200
+    assert response.json()["user"] == "alice"

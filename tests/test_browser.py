@@ -242,3 +242,24 @@ def test_log_out_and_the_forms_disappear(site):
     assert not driver.find_elements("css selector", "#post-object-form")
     assert not driver.find_elements("css selector", ".request-form")
     assert "HTTP 200 OK" in response_text(driver)
+
+
+def test_the_user_menu_names_the_signed_in_user_and_log_out_ends_the_session(site):
+    base, _token, driver = site
+    log_in(driver, base, next_path="/api/authors/")
+    wait_for(driver, lambda d: d.current_url == f"{base}/api/authors/")
+    menu = driver.find_element("css selector", ".navbar .user-menu")
+    assert menu.find_element("tag name", "summary").text == "demo"
+    log_out = menu.find_element("css selector", "#logoutForm button")
+    assert not log_out.is_displayed()  # inside the closed menu
+    menu.find_element("tag name", "summary").click()
+    assert log_out.is_displayed() and log_out.text == "Log out"
+    session_before = driver.get_cookie("sessionid")
+    assert session_before is not None
+
+    log_out.click()
+    wait_for(driver, lambda d: d.find_elements("link text", "Log in"))
+    assert driver.current_url == f"{base}/api/authors/"  # back where the user was
+    assert not driver.find_elements("css selector", ".user-menu")
+    session_after = driver.get_cookie("sessionid")
+    assert session_after is None or session_after["value"] != session_before["value"]

@@ -1,9 +1,11 @@
 """ListField, DictField, HStoreField, JSONField and the non-conversion fields."""
 
 import pytest
+from django.contrib.auth.models import User
 from django.urls import path
 
-from restcycle import fields
+from restcycle import fields, generics, serializers
+from restcycle.test import APIClient
 from tests._field_views import FieldHolder, input_view, output_view
 from tests.models import FieldsGadget
 
@@ -14,7 +16,36 @@ def _gadget(pk):
     return FieldsGadget.objects.get(pk=pk)
 
 
+class OwnerPrefixedField(fields.CharField):
+    """A child that finds its serializer in `bind()`, as drf-recursive's RecursiveField does."""
+
+    def bind(self, field_name, parent):
+        super().bind(field_name, parent)
+        self.list_field = parent
+
+    def to_internal_value(self, data):
+        serializer = self.list_field.parent
+        return f"{serializer.context['request'].user.username}:{super().to_internal_value(data)}"
+
+
+class GadgetFromPartsSerializer(serializers.ModelSerializer):
+    parts = fields.ListField(child=OwnerPrefixedField(), write_only=True)
+    labels = fields.DictField(child=OwnerPrefixedField(), write_only=True, required=False)
+
+    class Meta:
+        model = FieldsGadget
+        fields = ["id", "name", "parts", "labels"]
+        read_only_fields = ["name"]
+
+    def create(self, validated_data):
+        labels = validated_data.pop("labels", {})
+        name = ",".join(validated_data.pop("parts") + [labels[k] for k in sorted(labels)])
+        return FieldsGadget.objects.create(name=name, **validated_data)
+
+
 urlpatterns = [
+    path("gadgets", generics.CreateAPIView.as_view(serializer_class=GadgetFromPartsSerializer,
+                                                   queryset=FieldsGadget.objects)),
     path("ints", input_view(fields.ListField(child=fields.IntegerField()))),
     path("ints-optional", input_view(fields.ListField(child=fields.IntegerField(),
                                                       required=False))),
@@ -43,6 +74,16 @@ def post(client, url, value):
 
 
 # --- ListField -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["ann", "bob"])  # a second request gets fresh copies
+def test_list_and_dict_children_are_bound_to_each_model_serializers_own_copy(username):
+    client = APIClient()
+    client.force_authenticate(User.objects.create_user(username))
+    response = client.post("/gadgets", {"parts": ["a", "b"], "labels": {"x": "c"}}, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["name"] == f"{username}:a,{username}:b,{username}:c"
 
 
 def test_list_converts_each_item_with_the_child(client):

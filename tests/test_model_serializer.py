@@ -1,11 +1,12 @@
 """ModelSerializer: fields built from the model, create/update, uniqueness, misconfiguration."""
 
 import pytest
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.urls import path
 
-from restcycle import serializers
+from restcycle import generics, permissions, serializers
 from restcycle.test import APIClient
 from tests._serializer_views import SerializerDetailView, SerializerListView
 from tests.models import SerAuthor, SerBook, SerEdition, SerTag
@@ -59,12 +60,35 @@ class AuthorPairSerializer(serializers.ModelSerializer):
         yield ("name", "email"), model._default_manager, [], None
 
 
+class UserDetailsSerializer(serializers.ModelSerializer):
+    """dj-rest-auth's user-details shape, with the user's groups as a to-many relation."""
+
+    class Meta:
+        model = User
+        fields = ["pk", "username", "email", "first_name", "last_name", "groups"]
+        read_only_fields = ["email"]
+
+
+class UserDetailsView(generics.RetrieveUpdateAPIView):
+    """The signed-in user's own details: `get_object()` is `request.user` (a lazy object)."""
+
+    serializer_class = UserDetailsSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_object(self):
+        return self.request.user
+
+    def get_queryset(self):
+        return User.objects.none()
+
+
 def _refuse_draft(value):
     if value == "draft":
         raise serializers.ValidationError("No drafts.")
 
 
 urlpatterns = [
+    path("user/", UserDetailsView.as_view()),
     path(
         "author-pairs/",
         SerializerListView.as_view(
@@ -332,3 +356,48 @@ def test_bad_create_kwargs_raise_a_type_error_naming_the_model():
     assert serializer.is_valid()
     with pytest.raises(TypeError, match="Got a `TypeError` when calling `SerAuthor.objects"):
         serializer.save()
+
+
+def test_the_signed_in_users_own_details_are_read_and_updated_through_request_user():
+    staff = Group.objects.create(name="staff")
+    user = User.objects.create_user("ann", "ann@example.com", "pw", first_name="Ann")
+    client = APIClient()
+    client.login(username="ann", password="pw")  # session: request.user is a SimpleLazyObject
+
+    response = client.get("/user/")
+    assert response.status_code == 200, response.content
+    assert response.json() == {
+        "pk": user.pk,
+        "username": "ann",
+        "email": "ann@example.com",
+        "first_name": "Ann",
+        "last_name": "",
+        "groups": [],
+    }
+
+    response = client.put(
+        "/user/",
+        {"username": "ann", "first_name": "Anna", "last_name": "Lee", "groups": [staff.pk]},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["groups"] == [staff.pk]
+    response = client.patch("/user/", {"last_name": "Li", "email": "x@example.com"}, format="json")
+    assert response.status_code == 200, response.content
+    assert (response.json()["last_name"], response.json()["email"]) == ("Li", "ann@example.com")
+
+    user.refresh_from_db()
+    assert (user.first_name, user.last_name, user.email) == ("Anna", "Li", "ann@example.com")
+    assert list(user.groups.all()) == [staff]
+
+
+def test_updating_the_signed_in_user_with_bad_input_is_a_400_that_changes_nothing():
+    User.objects.create_user("bob", password="pw")
+    user = User.objects.create_user("ann", password="pw")
+    client = APIClient()
+    client.login(username="ann", password="pw")
+    response = client.patch("/user/", {"username": "bob", "groups": [999]}, format="json")
+    assert response.status_code == 400, response.content
+    assert set(response.json()) == {"username", "groups"}
+    user.refresh_from_db()
+    assert user.username == "ann"

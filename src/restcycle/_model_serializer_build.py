@@ -185,6 +185,11 @@ def _copyable(cls: type) -> bool:
     return result
 
 
+def _own_bind(cls: type) -> bool:
+    """Whether `cls.bind` is restcycle's: it only records the parent and derives names."""
+    return getattr(cls.bind, "__module__", "").startswith(_PACKAGE_PREFIX)
+
+
 def _copier(prototype: Any) -> Any:
     """A function returning a new copy of `prototype` each call, as `_fresh` would.
 
@@ -210,8 +215,12 @@ def _copier(prototype: Any) -> Any:
     for name, item in state.items():
         if name == "parent" or not isinstance(item, Field):
             continue
-        if isinstance(item, BaseSerializer) and item.parent is prototype:
-            return lambda: _fresh(prototype)  # a serializer child is rebound by its own bind()
+        if item.parent is prototype and (
+            isinstance(item, BaseSerializer) or not _own_bind(type(item))
+        ):
+            # A child whose bind() does work (a serializer's, or a third party's, such as
+            # drf-recursive's RecursiveField) is rebuilt, so that bind() sees the new parent.
+            return lambda: _fresh(prototype)
         children.append((name, _copier(item), item.parent is prototype))
     new_object = object.__new__
 

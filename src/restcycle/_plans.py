@@ -26,6 +26,7 @@ from __future__ import annotations
 import inspect
 import itertools
 import linecache
+import threading
 from itertools import compress
 from operator import attrgetter, is_not
 from typing import Any
@@ -181,18 +182,22 @@ def _make_entry(field: Any) -> Entry:
             and isinstance(child, _ref["serializer_base"])
             and _is_our_serializer_output(child)
         ):
-            entry = Entry(key, field, "nested_many")
-            entry.nested = runner_for(child)
-            entry.context_free = entry.nested.context_free
-            return entry
+            nested = _nested_runner(child)
+            if nested is not None:
+                entry = Entry(key, field, "nested_many")
+                entry.nested = nested
+                entry.context_free = nested.context_free
+                return entry
         return _generic_entry(key, field, context_free=False)
 
     if isinstance(field, _ref["base_serializer"]):
         if cls.get_attribute is base_get_attribute and _is_our_serializer_output(field):
-            entry = Entry(key, field, "nested")
-            entry.nested = runner_for(field)
-            entry.context_free = entry.nested.context_free
-            return entry
+            nested = _nested_runner(field)
+            if nested is not None:
+                entry = Entry(key, field, "nested")
+                entry.nested = nested
+                entry.context_free = nested.context_free
+                return entry
         return _generic_entry(key, field, context_free=False)
 
     context_free = _is_context_free(field)
@@ -727,16 +732,35 @@ def _fields_are_class_fields(serializer: Any) -> bool:
     return True
 
 
+# Serializer classes whose plan this thread is compiling: a nested copy of one of them
+# is a recursive serializer (a tree), compiled only when it has items to render, as DRF
+# builds a nested serializer's fields only then.
+_compiling = threading.local()
+
+
+def _nested_runner(serializer: Any) -> Runner | None:
+    """The nested serializer's runner, or None when compiling it now would never end."""
+    if type(serializer) in getattr(_compiling, "classes", ()):
+        return None
+    return runner_for(serializer)
+
+
 def runner_for(serializer: Any) -> Runner:
     """The serializer instance's runner, compiled on first use and kept on the instance."""
     runner = serializer.__dict__.get("_plan_runner")
     if runner is not None:
         return runner
-    plan = None
-    if "fields" not in serializer.__dict__ or _fields_are_class_fields(serializer):
-        plan = _class_plan(type(serializer)) or None
-    if plan is None:
-        plan = Plan([_make_entry(f) for f in serializer._readable_fields])
+    cls = type(serializer)
+    outer = getattr(_compiling, "classes", frozenset())
+    _compiling.classes = outer | {cls}
+    try:
+        plan = None
+        if "fields" not in serializer.__dict__ or _fields_are_class_fields(serializer):
+            plan = _class_plan(cls) or None
+        if plan is None:
+            plan = Plan([_make_entry(f) for f in serializer._readable_fields])
+    finally:
+        _compiling.classes = outer
     runner = Runner(serializer, plan, None)
     serializer.__dict__["_plan_runner"] = runner
     return runner

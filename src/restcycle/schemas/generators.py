@@ -98,9 +98,13 @@ class EndpointEnumerator:
         initkwargs = getattr(callback, "initkwargs", None) or {}
         if "schema" in initkwargs and initkwargs["schema"] is None:
             return False
-        # A format-suffix route (`.{format}`, or path()'s `{format}`) repeats the plain one.
+        # A format-suffix route repeats the plain one: DRF leaves out `.{format}` (regex
+        # routes); format_suffix_patterns on path() glues `{format}` to the route
+        # (`/ping{format}`), left out too. `/exports/{format}/` is a real parameter: kept.
         suffix = "{" + api_settings.FORMAT_SUFFIX_KWARG + "}"
-        return not (path.endswith(suffix) or path.endswith(suffix + "/"))
+        stem = path[:-1] if path.endswith(suffix + "/") else path
+        glued = stem.endswith(suffix) and stem[-len(suffix) - 1 : -len(suffix)] not in ("", "/")
+        return not glued
 
     def get_allowed_methods(self, callback: Any) -> list[str]:
         """The documented HTTP methods of a view: a viewset's mapped ones, else its handlers."""

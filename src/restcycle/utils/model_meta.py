@@ -28,7 +28,8 @@ _field_info_cache: dict[type, tuple[FieldInfo, Any, Any]] = {}
 
 def get_field_info(model: Any) -> FieldInfo:
     """Describe `model` (a class or an instance): pk, fields, relations by name."""
-    model_class = model if isinstance(model, type) else type(model)
+    # `__class__`, not `type()`: a lazy object (`request.user`) reports the model it wraps.
+    model_class = model if isinstance(model, type) else model.__class__
     opts = model_class._meta.concrete_model._meta
     cached = _field_info_cache.get(model_class)
     if cached is not None and cached[1] is opts.fields and cached[2] is opts.related_objects:
