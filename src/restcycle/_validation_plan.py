@@ -440,8 +440,9 @@ class _Batch:
         self._undo.append(undo)
 
 
-# Standard text columns compare case-insensitively under MySQL's default collations.
-_CASE_FOLDING_VENDORS = frozenset(("mysql",))
+# Backends whose default collations compare text without regard to case (MySQL/MariaDB,
+# SQL Server through mssql-django).
+_CASE_FOLDING_VENDORS = frozenset(("mysql", "microsoft"))
 
 
 def _python_key(queryset: Any, column: str) -> Any:
