@@ -180,6 +180,9 @@ class Stack:
         if not nginx_available():
             raise StackError(f"nginx not found ({NGINX}): install Debian's `nginx` package")
         self.logs.mkdir(parents=True, exist_ok=True)
+        # nginx's workers run as another user (nobody, when started as root): they read the
+        # static files under here.
+        self.state_dir.chmod(0o755)
         (self.state_dir / "nginx-temp").mkdir(exist_ok=True)
         self.save()
         try:
@@ -202,13 +205,15 @@ class Stack:
             raise
         return self
 
-    def down(self) -> None:
+    def down(self, keep_logs: Path | None = None) -> None:
         """Stop every process (their whole process groups), drop the database, clear the state.
 
-        Safe to run again, and on a stack only partly up.
+        Safe to run again, and on a stack only partly up. `keep_logs`: copy logs/ there first.
         """
         for name in ("nginx", *HOSTS):
             self.stop(name)
+        if keep_logs is not None and self.logs.exists():
+            shutil.copytree(self.logs, keep_logs, dirs_exist_ok=True)
         try:
             self.drop_database()
             self.forget_cache_keys()
