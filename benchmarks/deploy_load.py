@@ -263,6 +263,7 @@ def verify_writes(ledgers: list[BookLedger], found: dict[str, list[tuple]]) -> d
     for book in ledgers:
         figures["updates acknowledged"] += sum(ack for _, ack in book.updates)
         figures["updates unacknowledged"] += sum(not ack for _, ack in book.updates)
+        figures["deletes unacknowledged"] += book.delete == "unacknowledged"
         rows = found.pop(book.marker, [])
         if len(rows) > 1:
             problems.append(f"{book.marker}: stored {len(rows)} times")
@@ -489,6 +490,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     users, duration, cycles = (6, 12.0, 1) if args.quick else (8, 120.0, 4)
+    load_average_before = os.getloadavg()
     stack = Stack.create(
         state_dir=Path(f"/tmp/restcycle-stack-deploy-load-{os.getpid()}"),
         database=f"restcycle_deploy_load_{os.getpid()}",
@@ -505,7 +507,10 @@ def main(argv: list[str] | None = None) -> int:
         RESULTS.mkdir(exist_ok=True)
         result = {
             "date": time.strftime("%Y-%m-%d"),
-            "machine": "see docs/performance.md",
+            "machine": f"{os.cpu_count()} cores, shared with the other work on the machine",
+            # The 1/5/15-minute load averages before and after: the figures depend on them.
+            "load_average": {"before": load_average_before, "after": os.getloadavg()},
+            "python": sys.version.split()[0],
             "load": load,
             "throttles": throttles,
         }
