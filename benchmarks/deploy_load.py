@@ -496,12 +496,9 @@ def main(argv: list[str] | None = None) -> int:
         database=f"restcycle_deploy_load_{os.getpid()}",
         environment={"ANON_THROTTLE_RATE": UNTHROTTLED, "USER_THROTTLE_RATE": UNTHROTTLED},
     )
-    try:
-        stack.up()
+    with stack.running(keep_logs=RESULTS / "deploy-load-logs" if args.keep_logs else None):
         load = load_phase(stack, users=users, duration=duration, fault_cycles=cycles)
         throttles = throttle_phase(stack, anon_rate=6, user_rate=10, users=3)
-    finally:
-        stack.down(keep_logs=RESULTS / "deploy-load-logs" if args.keep_logs else None)
     print(report(load, throttles))
     if not args.quick:
         RESULTS.mkdir(exist_ok=True)

@@ -25,7 +25,9 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -38,6 +40,10 @@ DEFAULT_STATE_DIR = Path(os.environ.get("RESTCYCLE_STACK_DIR", "/tmp/restcycle-s
 START_SECONDS = 60
 STOP_SECONDS = 20
 HOSTS = ("gunicorn", "uvicorn")
+
+
+def _exit_on_sigterm(signum, frame) -> None:
+    raise SystemExit(128 + signum)
 
 
 class StackError(RuntimeError):
@@ -204,6 +210,26 @@ class Stack:
             self.down()
             raise
         return self
+
+    @contextlib.contextmanager
+    def running(self, keep_logs: Path | None = None) -> Iterator[Stack]:
+        """`up` for the block, `down` after it, also when the block fails or SIGTERM comes.
+
+        SIGTERM is turned into SystemExit while the block runs (in the main thread), so a
+        test run or benchmark that is stopped still stops everything it started.
+        """
+        previous = None
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+        try:
+            self.up()
+            yield self
+        finally:
+            try:
+                self.down(keep_logs=keep_logs)
+            finally:
+                if previous is not None:
+                    signal.signal(signal.SIGTERM, previous)
 
     def down(self, keep_logs: Path | None = None) -> None:
         """Stop every process (their whole process groups), drop the database, clear the state.

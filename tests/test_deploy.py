@@ -40,11 +40,8 @@ def stack():
         redis_url=redis_url,
         environment={"ANON_THROTTLE_RATE": UNTHROTTLED, "USER_THROTTLE_RATE": UNTHROTTLED},
     )
-    try:
-        stack.up()
+    with stack.running():
         yield stack
-    finally:
-        stack.down()
 
 
 def call(address: str, method: str, path: str, body: bytes | None = None, headers=None):
