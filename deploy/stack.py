@@ -222,14 +222,14 @@ class Stack:
         if threading.current_thread() is threading.main_thread():
             previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
         try:
-            self.up()
-            yield self
-        finally:
+            self.up()  # stops what it started when it fails; never touches another stack
             try:
-                self.down(keep_logs=keep_logs)
+                yield self
             finally:
-                if previous is not None:
-                    signal.signal(signal.SIGTERM, previous)
+                self.down(keep_logs=keep_logs)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
 
     def down(self, keep_logs: Path | None = None) -> None:
         """Stop every process (their whole process groups), drop the database, clear the state.
