@@ -3,7 +3,9 @@
 The first two lines are the whole migration from Django REST framework: every
 `rest_framework` import below, and in the apps, resolves to restcycle.
 DATABASE_URL (PostgreSQL) and REDIS_URL (cache, throttle counters, sessions)
-come from the environment; SQLite and the local-memory cache otherwise.
+come from the environment; SQLite and the local-memory cache otherwise. NUM_PROXIES
+says how many reverse proxies (nginx: 1) stand in front of the app servers; see
+docs/deploy.md for what it turns on.
 """
 
 import restcycle
@@ -19,7 +21,18 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "bookstore-example-not-secret")
 DEBUG = os.environ.get("DEBUG", "1") == "1"
-ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
+ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver").split(",")
+
+# Behind NUM_PROXIES reverse proxies (deploy/: nginx, so 1), and only then, trust what the
+# proxies set: the client address they append to X-Forwarded-For (throttling takes the
+# NUM_PROXIES-th address from the right, which a client cannot forge), the scheme the client
+# used (X-Forwarded-Proto, so request.is_secure() and absolute URLs are right once nginx
+# terminates TLS) and the host it asked for (X-Forwarded-Host). nginx overwrites the last two
+# on every request; without a proxy that does, a client could set them, so they stay off.
+NUM_PROXIES = int(os.environ["NUM_PROXIES"]) if os.environ.get("NUM_PROXIES") else None
+if NUM_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -69,6 +82,9 @@ DATABASES = {
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
     )
 }
+# Each request's writes commit together or not at all: a worker killed between a book's
+# row and its tags leaves neither (what the deploy load-and-faults test checks).
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
 
 if os.environ.get("REDIS_URL"):
     CACHES = {
@@ -93,7 +109,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# collectstatic copies here; in deploy/ nginx serves it at /static/ (the app servers never do).
+STATIC_ROOT = os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REST_FRAMEWORK = {
@@ -111,6 +128,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",

@@ -1,0 +1,1 @@
+"""The deployment layout: nginx in front of two application hosts (see deploy/stack.py)."""
