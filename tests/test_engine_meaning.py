@@ -434,6 +434,23 @@ def test_a_patched_query_compiler_sees_every_lookup(books, monkeypatch):
     assert seen == [QpBook]
 
 
+def test_a_patched_query_compiler_sees_every_values_path_query(books, monkeypatch):
+    client = APIClient()
+    for _ in range(REPEATS):  # the tags' pk-list SQL is kept by now
+        assert client.get("/columns-books/").status_code == 200
+    original = SQLCompiler.execute_sql
+    seen = []
+
+    def execute_sql(self, *args, **kwargs):
+        seen.append(self.query.model)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "execute_sql", execute_sql)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/columns-books/").status_code == 200
+    assert len(seen) == len(queries) == 2
+
+
 urlpatterns = [
     path("folders/", FolderList.as_view()),
     path("folders-instances/", FolderInstancesList.as_view()),

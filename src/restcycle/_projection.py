@@ -105,7 +105,7 @@ class Projection:
         key = (number, alias, len(ids))
         # Only a manager whose queryset is Django's builds the same query every time; one
         # of its own may filter per request (a tenant, the user, the time): ask it afresh.
-        cached = self._sql.get(key) if _plain_manager(manager) else False
+        cached = self._sql.get(key) if _reusable_for(manager) else False
         if cached:
             sql, params, start = cached
             params = (*params[:start], *ids, *params[start + len(ids) :])
@@ -138,11 +138,15 @@ class Projection:
         }
 
 
-def _plain_manager(manager: Any) -> bool:
+def _reusable_for(manager: Any) -> bool:
+    """Whether SQL built once from this manager may run again: Django's own manager and
+    queryset, and Django's own query machinery (a query cache must see every query)."""
     from . import _prepared_query
 
-    return _prepared_query.stable_source(manager) and not (
-        _prepared_query._overrides_lookup_methods(manager._queryset_class)
+    return (
+        _prepared_query.stable_source(manager)
+        and not _prepared_query._overrides_lookup_methods(manager._queryset_class)
+        and not _prepared_query.django_query_patched()
     )
 
 
