@@ -88,6 +88,20 @@ def test_datetime_out_of_range_after_conversion_is_an_error(client):
     assert response.json() == {"errors": ["Datetime value out of range."], "codes": ["overflow"]}
 
 
+class NoOffsetZone(datetime.tzinfo):
+    """A time zone that cannot say its offset: no wall-clock time in it is a moment."""
+
+    def __str__(self):
+        return "Nowhere/Unknown"
+
+
+def test_datetime_in_a_zone_without_an_offset_is_an_error_not_a_crash():
+    field = fields.DateTimeField(default_timezone=NoOffsetZone())
+    with pytest.raises(fields.ValidationError) as info:
+        field.run_validation("2024-05-01T10:30")
+    assert info.value.detail == ['Invalid datetime for the timezone "Nowhere/Unknown".']
+
+
 @pytest.mark.parametrize("wall_clock", ["2024-03-10T02:30", "2026-03-08T02:59:59"])
 def test_datetime_missing_wall_clock_time_is_an_error(client, wall_clock):
     # These times do not exist: New York's clocks jump from 02:00 to 03:00.
