@@ -41,6 +41,7 @@ from django.db.models.query import (
 from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
 
+from . import _shadow
 from .settings import api_settings
 
 # The attribute a marked clone carries: (origin queryset, variant), see `mark`.
@@ -147,7 +148,7 @@ def _cached(alias: str, key: tuple, build: Any) -> Any:
     Kept per connection object: a compiler is bound to the connection it compiled for,
     and each thread has its own. A key seen once is only noted.
     """
-    if not api_settings.PREPARED_LOOKUPS:
+    if not api_settings.PREPARED_LOOKUPS or not _shadow.fast_paths_allowed():
         return None
     connection = connections[alias]
     entries = connection.__dict__.get(_CONNECTION_ATTRIBUTE)
@@ -156,12 +157,12 @@ def _cached(alias: str, key: tuple, build: Any) -> Any:
     # SQL can hold the active time zone (`__date` lookups) or a lazy text's translation.
     key = (*key, settings.USE_TZ, get_current_timezone_name(), get_language())
     found = entries.get(key)
-    if found is None:
+    if found is None and not _shadow.prepares_on_first_sight():
         if len(entries) >= _MAX_ENTRIES:
             entries.clear()
         entries[key] = _SEEN_ONCE
         return None
-    if found is _SEEN_ONCE:
+    if found is None or found is _SEEN_ONCE:
         found = build() or _UNPREPARABLE
         entries[key] = found
     return None if found is _UNPREPARABLE else found

@@ -18,6 +18,8 @@ from django.db.models import Model, Prefetch
 from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init
 
+from . import _shadow
+
 _PACKAGE = __name__.rpartition(".")[0]
 
 
@@ -465,6 +467,8 @@ def _view_blocker(view: Any) -> str | None:
     reason = _switched_off(view, "PROJECTION", "projection")
     if reason:
         return reason
+    if not _shadow.fast_paths_allowed():
+        return "the reference path runs (shadow mode)"
     if type(view).get_serializer is not generics.GenericAPIView.get_serializer:
         return "the view overrides get_serializer()"
     renderer = getattr(getattr(view, "request", None), "accepted_renderer", None)
