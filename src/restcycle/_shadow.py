@@ -25,6 +25,7 @@ import copy
 import cProfile
 import io
 import os
+import re
 import sys
 import sysconfig
 from collections import Counter
@@ -346,9 +347,9 @@ class _Snapshot:
 
     def __init__(self, view: Any, request: Any):
         self.view, self.request, self.http = view, request, request._request
-        self.view_state = dict(view.__dict__)
-        self.request_state = dict(request.__dict__)
-        self.http_state = dict(self.http.__dict__)
+        self.view_state = _state_of(view)
+        self.request_state = _state_of(request)
+        self.http_state = _state_of(self.http)
         stream = self.http_state.get("_stream")
         self.recording = None
         if stream is not None and not self.http_state.get("_read_started", False):
@@ -408,32 +409,51 @@ def _copy_model_state(state: Any) -> Any:
     return copied
 
 
+_CONTAINERS = (list, dict, set)
+
+
+def _state_of(obj: Any) -> dict:
+    """`obj.__dict__`, with plain lists, dicts and sets copied (the handler may add to them)."""
+    return {
+        name: value.copy() if value.__class__ in _CONTAINERS else value
+        for name, value in obj.__dict__.items()
+    }
+
+
 def _reset_dict(obj: Any, state: dict) -> None:
     current = obj.__dict__
     current.clear()
-    current.update(state)
+    current.update(
+        (name, value.copy() if value.__class__ in _CONTAINERS else value)
+        for name, value in state.items()
+    )
 
 
 @contextmanager
-def _trace_paused() -> Iterator[None]:
-    """The cycle tracer, if on, records only the fast side (the request as served)."""
+def _trace_paused(view: Any, request: Any) -> Iterator[None]:
+    """The cycle tracer, if on, records only the fast side (the request as served): the
+    reference side calls the stage methods it wrapped (put back by `_Snapshot.restore`)."""
     from . import _trace
 
     trace = _trace.current.get() if _trace.hook is not None else None
     if trace is None:
         yield
         return
-    saved = {
-        name: copy.deepcopy(value) if name in ("_totals", "_stack") else value
-        for name, value in trace.__dict__.items()
-        if name != "_attached"
-    }
+    for obj in (view, request):
+        for name, value in list(obj.__dict__.items()):
+            original = getattr(value, "traced_original", None)
+            if original is not None:
+                obj.__dict__[name] = original
+    names = [name for name in type(trace).__slots__ if name != "_attached"]
+    saved = {name: copy.deepcopy(getattr(trace, name)) for name in ("_totals", "_stack")}
+    saved.update((name, getattr(trace, name)) for name in names if name not in saved)
     token = _trace.current.set(None)
     try:
         yield
     finally:
         _trace.current.reset(token)
-        trace.__dict__.update(saved)
+        for name, value in saved.items():
+            setattr(trace, name, value)
 
 
 @contextmanager
@@ -486,13 +506,14 @@ def dispatch(view: Any, request: Any, args: tuple, kwargs: dict) -> Any:
     snapshot = _Snapshot(view, request)
     try:
         with (
-            _trace_paused(),
+            _trace_paused(view, request),
             _queries_logs_kept(),
             _rolled_back(),
             reference(),
             _counting(reference_side),
         ):
-            _respond(view, request, handler, args, kwargs, reference_side)
+            reference_handler = getattr(handler, "traced_original", handler)
+            _respond(view, request, reference_handler, args, kwargs, reference_side)
     finally:
         snapshot.restore()
     _close_unread(reference_side.response)
@@ -531,7 +552,9 @@ def _differences(reference: _Side, fast: _Side) -> list[str]:
     if reference.exception is None and fast.exception is None:
         ref_bytes, fast_bytes = reference.content, fast.content
         if ref_bytes is not None and fast_bytes is not None and ref_bytes != fast_bytes:
-            found.append(_bytes_difference(ref_bytes, fast_bytes))
+            ref_bytes, fast_bytes = _without_volatile(ref_bytes), _without_volatile(fast_bytes)
+            if ref_bytes != fast_bytes:
+                found.append(_bytes_difference(ref_bytes, fast_bytes))
     if not fast.waived and reference.queries != fast.queries:
         aliases = sorted(set(reference.queries) | set(fast.queries))
         counts = ", ".join(
@@ -557,6 +580,16 @@ def _differences(reference: _Side, fast: _Side) -> list[str]:
             f"user-code calls: reference {total_ref}, fast {total_fast}\n" + "\n".join(lines)
         )
     return found
+
+
+# A CSRF token as Django renders it into a page: masked afresh on every `get_token()`.
+_MASKED_CSRF_TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
+
+
+def _without_volatile(content: bytes) -> bytes:
+    """`content` with the values that differ on every rendering replaced by placeholders:
+    masked CSRF tokens (forms and scripts of HTML pages)."""
+    return _MASKED_CSRF_TOKEN.sub(b"<masked CSRF token>", content)
 
 
 def _bytes_difference(reference: bytes, fast: bytes) -> str:
