@@ -23,20 +23,24 @@ from __future__ import annotations
 
 import copy
 import cProfile
+import datetime
 import io
 import os
 import re
 import sys
 import sysconfig
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from contextvars import ContextVar
 from typing import Any
 
+from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import Model
 from django.template.response import SimpleTemplateResponse
+from django.utils import timezone
 from django.utils.functional import LazyObject, empty
 
 # Set while the reference side runs: every fast path takes its reference path.
@@ -145,17 +149,18 @@ class _Side:
         self.sql: list[str] = []
         self.user_calls: Counter | None = Counter()  # "file:line function" -> calls
         self.waived: list[str] = []
-        self.inserted_on: set[str] = set()  # aliases the side ran an INSERT on
+        self.written: list = []  # the parameters of its INSERTs and UPDATEs, in order
 
-    def count_query(self, alias: str, sql: Any) -> None:
+    def count_query(self, alias: str, sql: Any, params: Any, many: bool) -> None:
         text = str(sql).lstrip()
         head = text[:24].upper()
         if head.startswith(_SAVEPOINT_SQL):
             return  # the reference side's own atomic block nests differently
         self.queries[alias] += 1
         self.sql.append(f"[{alias}] {text}")
-        if head.startswith("INSERT"):
-            self.inserted_on.add(alias)
+        if head.startswith(("INSERT", "UPDATE")) and params:
+            for row in params if many else (params,):
+                self.written.extend(row.values() if isinstance(row, dict) else row)
 
     @property
     def status(self) -> Any:
@@ -185,7 +190,7 @@ def _counting(side: _Side) -> Iterator[None]:
         connection = context["connection"]
         if side.is_reference and str(sql).lstrip()[:6].upper() == "INSERT":
             _remember_sequences(connection)
-        side.count_query(connection.alias, sql)
+        side.count_query(connection.alias, sql, params, many)
         return execute(sql, params, many, context)
 
     token = _side.set(side)
@@ -553,6 +558,12 @@ def _differences(reference: _Side, fast: _Side) -> list[str]:
         ref_bytes, fast_bytes = reference.content, fast.content
         if ref_bytes is not None and fast_bytes is not None and ref_bytes != fast_bytes:
             ref_bytes, fast_bytes = _without_volatile(ref_bytes), _without_volatile(fast_bytes)
+            for number, (ref_forms, fast_forms) in enumerate(_generated(reference, fast)):
+                placeholder = f"<value #{number} each side wrote>".encode()
+                for form in ref_forms:
+                    ref_bytes = ref_bytes.replace(form, placeholder)
+                for form in fast_forms:
+                    fast_bytes = fast_bytes.replace(form, placeholder)
             if ref_bytes != fast_bytes:
                 found.append(_bytes_difference(ref_bytes, fast_bytes))
     if not fast.waived and reference.queries != fast.queries:
@@ -590,6 +601,47 @@ def _without_volatile(content: bytes) -> bytes:
     """`content` with the values that differ on every rendering replaced by placeholders:
     masked CSRF tokens (forms and scripts of HTML pages)."""
     return _MASKED_CSRF_TOKEN.sub(b"<masked CSRF token>", content)
+
+
+def _generated(reference: _Side, fast: _Side) -> list[tuple[list, list]]:
+    """The values each side generated itself and wrote (a random key, a `now()` timestamp):
+    the n-th value written differs between the sides, in writes of the same shape. Each
+    comes as the byte strings it may be rendered as; short values are never included."""
+    if len(reference.written) != len(fast.written):
+        return []
+    pairs = []
+    for ref_value, fast_value in zip(reference.written, fast.written):
+        if ref_value != fast_value:
+            ref_forms, fast_forms = _rendered_forms(ref_value), _rendered_forms(fast_value)
+            if ref_forms and fast_forms:
+                pairs.append((ref_forms, fast_forms))
+    return pairs
+
+
+def _rendered_forms(value: Any) -> list[bytes]:
+    """How a value written to the database may appear in a response (its ISO form for
+    times, in UTC and in the current time zone), at least 8 characters long."""
+    forms: list[str] = []
+    if isinstance(value, str):
+        forms.append(value)
+        try:
+            value = datetime.datetime.fromisoformat(value)  # SQLite's datetime parameters
+        except ValueError:
+            value = None
+        if value is not None and settings.USE_TZ and timezone.is_naive(value):
+            value = value.replace(tzinfo=datetime.UTC)
+    if isinstance(value, uuid.UUID):
+        forms += [str(value), value.hex]
+    elif isinstance(value, datetime.datetime):
+        moments = [value]
+        if timezone.is_aware(value):
+            moments.append(timezone.localtime(value))
+        for moment in moments:
+            text = moment.isoformat()
+            forms += [text, text.replace("+00:00", "Z")]
+    elif isinstance(value, (datetime.date, datetime.time)):
+        forms.append(value.isoformat())
+    return [form.encode() for form in dict.fromkeys(forms) if len(form) >= 8]
 
 
 def _bytes_difference(reference: bytes, fast: bytes) -> str:
