@@ -48,7 +48,8 @@ reference_path: ContextVar[bool] = ContextVar("restcycle_reference_path", defaul
 # The side of a shadowed request running in this context, or None outside shadow mode.
 _side: ContextVar[Any] = ContextVar("restcycle_shadow_side", default=None)
 
-_SAVEPOINT_SQL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+# Transaction control: the reference side runs inside an atomic block of its own.
+_TRANSACTION_SQL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK", "BEGIN", "COMMIT")
 
 
 class ShadowMismatch(AssertionError):
@@ -85,11 +86,27 @@ def reference() -> Iterator[None]:
         reference_path.reset(token)
 
 
+# Set by `suspended()`: requests in this context are not shadowed whatever the setting.
+_suspended: ContextVar[bool] = ContextVar("restcycle_shadow_suspended", default=False)
+
+
 def enabled() -> bool:
-    """Shadow this request: the SHADOW setting is on and no shadowed side is running here."""
+    """Shadow this request: the SHADOW setting is on, shadowing is not suspended here and
+    no shadowed side is running here already (a view calling another view)."""
     from .settings import api_settings
 
-    return bool(api_settings.SHADOW) and _side.get() is None
+    return bool(api_settings.SHADOW) and not _suspended.get() and _side.get() is None
+
+
+@contextmanager
+def suspended() -> Iterator[None]:
+    """Requests made inside are served once, as without shadow mode (for a test that counts
+    how often its own code runs: the reference side would run it too)."""
+    token = _suspended.set(True)
+    try:
+        yield
+    finally:
+        _suspended.reset(token)
 
 
 # --- what is user code -------------------------------------------------------------------
@@ -154,7 +171,7 @@ class _Side:
     def count_query(self, alias: str, sql: Any, params: Any, many: bool) -> None:
         text = str(sql).lstrip()
         head = text[:24].upper()
-        if head.startswith(_SAVEPOINT_SQL):
+        if head.startswith(_TRANSACTION_SQL):
             return  # the reference side's own atomic block nests differently
         self.queries[alias] += 1
         self.sql.append(f"[{alias}] {text}")
@@ -355,6 +372,8 @@ class _Snapshot:
         self.view_state = _state_of(view)
         self.request_state = _state_of(request)
         self.http_state = _state_of(self.http)
+        self.session = self.http_state.get("session")
+        self.session_state = _state_of(self.session) if self.session is not None else None
         stream = self.http_state.get("_stream")
         self.recording = None
         if stream is not None and not self.http_state.get("_read_started", False):
@@ -385,6 +404,8 @@ class _Snapshot:
                 stream = _Replay(bytes(self.recording.consumed), stream)
             http_state["_stream"] = stream
         _reset_dict(self.http, http_state)
+        if self.session_state is not None:
+            _reset_dict(self.session, self.session_state)
         if self.user_state is not None:
             state = dict(self.user_state)
             state["_state"] = _copy_model_state(self.user_state["_state"])
@@ -419,9 +440,10 @@ _CONTAINERS = (list, dict, set)
 
 def _state_of(obj: Any) -> dict:
     """`obj.__dict__`, with plain lists, dicts and sets copied (the handler may add to them)."""
+    # type(), not .__class__: that would set up a lazy object (the request's user).
     return {
-        name: value.copy() if value.__class__ in _CONTAINERS else value
-        for name, value in obj.__dict__.items()
+        name: value.copy() if type(value) in _CONTAINERS else value
+        for name, value in list(obj.__dict__.items())
     }
 
 
@@ -429,7 +451,7 @@ def _reset_dict(obj: Any, state: dict) -> None:
     current = obj.__dict__
     current.clear()
     current.update(
-        (name, value.copy() if value.__class__ in _CONTAINERS else value)
+        (name, value.copy() if type(value) in _CONTAINERS else value)
         for name, value in state.items()
     )
 
