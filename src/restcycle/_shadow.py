@@ -357,7 +357,7 @@ class _Recording:
         return line
 
     def close(self) -> None:
-        self._stream.close()
+        pass  # Django closes the body after reading it all: the fast side reads it again
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
