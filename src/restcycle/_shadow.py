@@ -37,7 +37,8 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.backends.signals import connection_created
 from django.db.models import Model
 from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
@@ -167,6 +168,8 @@ class _Side:
         self.user_calls: Counter | None = Counter()  # "file:line function" -> calls
         self.waived: list[str] = []
         self.written: list = []  # the parameters of its INSERTs and UPDATEs, in order
+        self.uploads: list = []  # the paths of the temporary files its uploads were parsed to
+        self.render_error: str | None = None
 
     def count_query(self, alias: str, sql: Any, params: Any, many: bool) -> None:
         text = str(sql).lstrip()
@@ -184,6 +187,19 @@ class _Side:
         if self.exception is not None:
             return f"raised {type(self.exception).__name__}"
         return self.response.status_code
+
+    def describe_status(self) -> str:
+        if self.exception is not None:
+            return f"raised {type(self.exception).__name__}: {str(self.exception)[:300]}"
+        return str(self.status)
+
+    def note_uploads(self, request: Any) -> None:
+        files = request.__dict__.get("_files")
+        for _name, uploaded_files in getattr(files, "lists", tuple)():
+            for uploaded in uploaded_files:
+                path = getattr(uploaded, "temporary_file_path", None)
+                if path is not None:
+                    self.uploads.append(path())
 
     @property
     def content(self) -> bytes | None:
@@ -205,16 +221,28 @@ def _counting(side: _Side) -> Iterator[None]:
 
     def count(execute: Any, sql: Any, params: Any, many: bool, context: Any) -> Any:
         connection = context["connection"]
-        if side.is_reference and str(sql).lstrip()[:6].upper() == "INSERT":
-            _remember_sequences(connection)
+        if side.is_reference:
+            verb = str(sql).lstrip()[:6].upper()
+            if verb in ("INSERT", "UPDATE", "DELETE"):
+                _check_protected(connection)
+            if verb == "INSERT":
+                _remember_sequences(connection)
         side.count_query(connection.alias, sql, params, many)
         return execute(sql, params, many, context)
+
+    def count_on_new_connection(sender: Any, connection: Any, **kwargs: Any) -> None:
+        if _side.get() is side and count not in connection.execute_wrappers:
+            connection.execute_wrappers.append(count)
+            stack.callback(connection.execute_wrappers.remove, count)
 
     token = _side.set(side)
     profiler = None
     with ExitStack() as stack:
-        for connection in connections.all():
+        # Only the connections in use: creating the others is not this request's doing.
+        for connection in connections.all(initialized_only=True):
             stack.enter_context(connection.execute_wrapper(count))
+        connection_created.connect(count_on_new_connection, weak=False)
+        stack.callback(connection_created.disconnect, count_on_new_connection)
         if sys.getprofile() is None:
             profiler = cProfile.Profile(subcalls=False, builtins=False)
             profiler.enable()
@@ -234,6 +262,8 @@ def _collect_user_calls(profiler: cProfile.Profile, calls: Counter) -> None:
         code = entry.code
         if isinstance(code, str) or not is_user_code(code.co_filename):
             continue
+        if code.co_name == "<module>":
+            continue  # a module imported on first use (a URLconf): once, by whichever side
         name = f"{code.co_filename}:{code.co_firstlineno} {code.co_name}"
         calls[name] += entry.callcount
 
@@ -278,16 +308,36 @@ def _restore_sequences(remembered: dict) -> None:
                         cursor.execute("SELECT setval(%s, %s, true)", [name, last])
 
 
+# The aliases the running reference side writes to inside a transaction rolled back.
+_protected: ContextVar[set | None] = ContextVar("restcycle_shadow_protected", default=None)
+
+
+def _check_protected(connection: Any) -> None:
+    protected = _protected.get()
+    if protected is not None and connection.alias not in protected:
+        raise ShadowMismatch(
+            f"shadow mode: the reference side would write to database {connection.alias!r}, "
+            "which was not in use when the request started, so no transaction protects it "
+            "and the write could not be rolled back"
+        )
+
+
 @contextmanager
 def _rolled_back() -> Iterator[None]:
-    """Everything the enclosed code writes, on every database it can reach, is undone.
+    """Everything the enclosed code writes to the databases in use is undone.
 
-    A database that refuses a transaction here (a test not allowed to use it, a server
-    that is down) is skipped: the reference side cannot write to it either.
+    The databases in use: the default one and those this thread has used (connections
+    that do not exist yet are not created). One that refuses a transaction (a test not
+    allowed to use it, a server that is down) is skipped: the reference side cannot
+    write to it either; a write to a database left out fails (`_check_protected`).
     """
     token = _sequences_before.set({})
+    protected: set[str] = set()
+    protected_token = _protected.set(protected)
+    in_use = {connection.alias for connection in connections.all(initialized_only=True)}
     with ExitStack() as stack:
-        for alias in connections:
+        stack.callback(_protected.reset, protected_token)
+        for alias in sorted(in_use | {DEFAULT_DB_ALIAS}):
             connection = connections[alias]
             needs_rollback = connection.needs_rollback
             block = transaction.atomic(using=alias)
@@ -295,6 +345,7 @@ def _rolled_back() -> Iterator[None]:
                 block.__enter__()
             except Exception:
                 continue
+            protected.add(alias)
             stack.callback(setattr, connection, "needs_rollback", needs_rollback)
             stack.push(block.__exit__)
             stack.callback(transaction.set_rollback, True, using=alias)
@@ -510,9 +561,14 @@ def _respond(view: Any, request: Any, handler: Any, args: tuple, kwargs: dict, s
         except Exception as exc:
             response = view.handle_exception(exc)
         response = view.finalize_response(request, response, *args, **kwargs)
-        if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
-            response.render()
         side.response = response
+        if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
+            try:
+                response.render()
+            except Exception as exc:
+                # Left unrendered: whoever renders it later meets the error, as without
+                # shadow mode (a test may only read `response.data`).
+                side.render_error = type(exc).__name__
     except Exception as exc:
         side.exception = exc
 
@@ -541,6 +597,7 @@ def dispatch(view: Any, request: Any, args: tuple, kwargs: dict) -> Any:
         ):
             reference_handler = getattr(handler, "traced_original", handler)
             _respond(view, request, reference_handler, args, kwargs, reference_side)
+            reference_side.note_uploads(request)
     finally:
         snapshot.restore()
     _close_unread(reference_side.response)
@@ -548,6 +605,7 @@ def dispatch(view: Any, request: Any, args: tuple, kwargs: dict) -> Any:
     fast = _Side(is_reference=False)
     with _counting(fast):
         _respond(view, request, handler, args, kwargs, fast)
+    fast.note_uploads(request)
 
     differences = _differences(reference_side, fast)
     if differences:
@@ -575,7 +633,13 @@ def _differences(reference: _Side, fast: _Side) -> list[str]:
     """
     found: list[str] = []
     if reference.status != fast.status:
-        found.append(f"status: reference {reference.status}, fast {fast.status}")
+        found.append(
+            f"status: reference {reference.describe_status()}, fast {fast.describe_status()}"
+        )
+    elif reference.render_error != fast.render_error:
+        found.append(
+            f"rendering raised: reference {reference.render_error}, fast {fast.render_error}"
+        )
     if reference.exception is None and fast.exception is None:
         ref_bytes, fast_bytes = reference.content, fast.content
         if ref_bytes is not None and fast_bytes is not None and ref_bytes != fast_bytes:
@@ -627,12 +691,14 @@ def _without_volatile(content: bytes) -> bytes:
 
 def _generated(reference: _Side, fast: _Side) -> list[tuple[list, list]]:
     """The values each side generated itself and wrote (a random key, a `now()` timestamp):
-    the n-th value written differs between the sides, in writes of the same shape. Each
-    comes as the byte strings it may be rendered as; short values are never included."""
-    if len(reference.written) != len(fast.written):
-        return []
+    the n-th value written differs between the sides, in writes of the same shape; and the
+    temporary files each side's uploads were parsed to. Each comes as the byte strings it
+    may be rendered as; short values are never included."""
     pairs = []
-    for ref_value, fast_value in zip(reference.written, fast.written):
+    values = list(zip(reference.uploads, fast.uploads))
+    if len(reference.written) == len(fast.written):
+        values += zip(reference.written, fast.written)
+    for ref_value, fast_value in values:
         if ref_value != fast_value:
             ref_forms, fast_forms = _rendered_forms(ref_value), _rendered_forms(fast_value)
             if ref_forms and fast_forms:
