@@ -8,9 +8,9 @@ reference path means: DRF's documented field-by-field loops and the plain ORM. W
 
 1. `initial()` runs once (negotiation, authentication, permissions, throttles).
 2. The reference side: the handler with `reference_path` set, then `handle_exception`,
-   `finalize_response` and rendering, inside `transaction.atomic()` on every database
-   that can be reached, rolled back at the end (a savepoint inside ATOMIC_REQUESTS or a
-   TestCase). PostgreSQL sequences the reference side advanced are set back.
+   `finalize_response` and rendering, inside `transaction.atomic()` on the databases in
+   use, rolled back at the end (a savepoint inside ATOMIC_REQUESTS or a TestCase).
+   PostgreSQL sequences the reference side advanced are set back.
 3. The fast side: the same, for real; its response is the one returned.
 4. The two are compared; any difference raises `ShadowMismatch` (see `_differences`).
 
