@@ -15,6 +15,25 @@ def pytest_configure(config):
     )
     config.addinivalue_line("markers", "postgres: needs PostgreSQL (DATABASE_URL)")
     config.addinivalue_line("markers", "redis: needs Redis (REDIS_URL)")
+    config.addinivalue_line(
+        "markers",
+        "shadow_off(reason): serve this test's requests once even in the shadow-mode pass "
+        "(it counts how often its own code runs; the reference side would run it too)",
+    )
+
+
+@pytest.fixture(autouse=True)
+def _shadow_off_when_marked(request):
+    """Tests marked `shadow_off` see each request served once, also under RESTCYCLE_SHADOW=1."""
+    marker = request.node.get_closest_marker("shadow_off")
+    if marker is None:
+        yield
+        return
+    assert marker.args or marker.kwargs.get("reason"), "shadow_off needs a reason"
+    from restcycle import _shadow
+
+    with _shadow.suspended():
+        yield
 
 
 @pytest.fixture

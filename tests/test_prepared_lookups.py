@@ -391,6 +391,7 @@ def test_a_time_zone_in_the_sql_follows_the_active_time_zone(book):
     assert [answer[0] for answer in in_paris] == [200] * REPEATS
 
 
+@pytest.mark.shadow_off("counts calls of its QuerySet's get()")
 def test_a_queryset_class_with_its_own_get_is_always_called(book):
     CountingQuerySet.calls = 0
     answers = repeated(lambda: APIClient().get(f"/counting/{book.pk}/"))

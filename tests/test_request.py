@@ -199,6 +199,7 @@ def test_empty_form_post_is_empty_data(client):
     assert body(response) == {"stream": True, "data": {}}
 
 
+@pytest.mark.shadow_off("counts its parser's calls")
 def test_parse_error_is_raised_once_then_data_is_empty(client):
     CountingJSONParser.calls = 0
     response = client.post("/parse-twice/", "{oops", content_type="application/json")
@@ -206,6 +207,7 @@ def test_parse_error_is_raised_once_then_data_is_empty(client):
     assert CountingJSONParser.calls == 1
 
 
+@pytest.mark.shadow_off("counts its parser's calls")
 def test_body_is_parsed_once_however_often_data_is_read(client):
     CountingJSONParser.calls = 0
     response = client.post("/parse-twice/", {"a": 1}, format="json")
@@ -219,6 +221,7 @@ def test_oversized_json_body_is_refused_with_400(client):
     assert response.status_code == 400
 
 
+@pytest.mark.shadow_off("counts its authenticator's calls")
 def test_user_is_authenticated_lazily_once_and_shared_with_django(client):
     User.objects.create_user("ada")
     CountingAuthentication.calls = 0

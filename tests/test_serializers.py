@@ -73,6 +73,7 @@ def client():
     return APIClient()
 
 
+@pytest.mark.shadow_off("records the order of its validate methods' calls")
 def test_valid_input_is_converted_validated_and_saved(client):
     response = client.post("/events/", {"name": "party", "seats": "3"}, format="json")
     assert response.status_code == 201

@@ -264,6 +264,7 @@ def _timed(trace: CycleTrace, stage: str, func: Any) -> Any:
         finally:
             trace.exit()
 
+    timed.traced_original = func  # what shadow mode's reference side calls instead
     return timed
 
 
@@ -277,6 +278,7 @@ def _checkpoint(trace: CycleTrace, stage: str, func: Any) -> Any:
             trace.note_raised(exc, stage, method)
             raise
 
+    watched.traced_original = func
     return watched
 
 
@@ -340,6 +342,9 @@ def begin(view: Any) -> None:
         _conclude(trace, view, response)
         return response
 
+    traced_initialize_request.traced_original = initialize_request
+    traced_handle_exception.traced_original = handle_exception
+    traced_finalize_response.traced_original = finalize_response
     view_dict["initialize_request"] = traced_initialize_request
     view_dict["handle_exception"] = traced_handle_exception
     view_dict["finalize_response"] = traced_finalize_response

@@ -34,7 +34,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model
 
-from . import _field_temporal, _prepared_query
+from . import _field_temporal, _prepared_query, _shadow
 from ._class_cache import ClassCache
 from .settings import on_reload
 
@@ -768,6 +768,8 @@ def runner_for(serializer: Any) -> Runner:
 
 def represent(serializer: Any, instance: Any) -> dict:
     """`Serializer.to_representation(instance)` through the serializer's plan."""
+    if not _shadow.fast_paths_allowed():
+        return _ref["default_loop"](serializer, instance)
     if type(serializer)._readable_fields is not _ref["serializer_base"]._readable_fields:
         return _ref["default_loop"](serializer, instance)
     return runner_for(serializer).one(instance)
@@ -778,6 +780,8 @@ def represent_many(child: Any, objects: Any) -> list:
 
     DateTimeFields read the current time zone once for the whole list.
     """
+    if not _shadow.fast_paths_allowed():
+        return [child.to_representation(item) for item in objects]
     if _field_temporal._pinned_timezone.get() is _field_temporal.empty:
         with _field_temporal.current_timezone_pinned():
             return _represent_many(child, objects)

@@ -58,6 +58,7 @@ from django.utils.datastructures import OrderedSet
 from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
 
+from . import _shadow
 from .settings import api_settings
 
 # Where each database connection keeps its prepared lookups.
@@ -365,7 +366,7 @@ def _cached(alias: str, key: tuple, build: Any) -> Any:
     Kept per connection object: a compiler is bound to the connection it compiled for,
     and each thread has its own. A key seen once is only noted.
     """
-    if not api_settings.PREPARED_LOOKUPS:
+    if not api_settings.PREPARED_LOOKUPS or not _shadow.fast_paths_allowed():
         return None
     connection = connections[alias]
     entries = connection.__dict__.get(_CONNECTION_ATTRIBUTE)
@@ -374,12 +375,12 @@ def _cached(alias: str, key: tuple, build: Any) -> Any:
     # SQL can hold the active time zone (`__date` lookups) or a lazy text's translation.
     key = (*key, settings.USE_TZ, get_current_timezone_name(), get_language())
     found = entries.get(key)
-    if found is None:
+    if found is None and not _shadow.prepares_on_first_sight():
         if len(entries) >= _MAX_ENTRIES:
             entries.clear()
         entries[key] = _SEEN_ONCE
         return None
-    if found is _SEEN_ONCE:
+    if found is None or found is _SEEN_ONCE:
         found = build() or _UNPREPARABLE
         entries[key] = found
     return None if found is _UNPREPARABLE else found
@@ -681,6 +682,10 @@ def _many_to_many_managers(model: type, name: str) -> Any:
         return None
     default_manager_class = descriptor.related_manager_cls.__bases__[0]
     pk = model._meta.pk
+    field = descriptor.field
+    source = field.m2m_reverse_field_name() if descriptor.reverse else field.m2m_field_name()
+    if descriptor.through._meta.get_field(source).foreign_related_fields != (pk,):
+        return None  # the join table points at another column than the pk (to_field)
     if (
         default_manager_class.get_queryset is not BaseManager.get_queryset
         or _overrides_lookup_methods(default_manager_class._queryset_class)
@@ -694,11 +699,7 @@ def _many_to_many_managers(model: type, name: str) -> Any:
         instance = model.__new__(model)
         instance._state = ModelState()
         instance.__dict__[pk.attname] = value
-        manager = getattr(instance, name)
-        through_key = manager.through._meta.get_field(manager.source_field_name)
-        if through_key.foreign_related_fields != (pk,):
-            raise _UseTheORM  # the join table points at another column than the pk
-        return manager
+        return getattr(instance, name)
 
     return manager_for
 

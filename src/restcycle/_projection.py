@@ -18,6 +18,7 @@ from django.db.models import Model, Prefetch
 from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init
 
+from . import _shadow
 from ._class_cache import ClassCache
 
 _PACKAGE = __name__.rpartition(".")[0]
@@ -305,6 +306,15 @@ class _Compiler:
             raise NotProjectable(f"'{key}' reads '{last}' through a descriptor (e.g. a file)")
         return _join(path, last)
 
+    def _read_once(self, key: str, related_model: type, query_name: str) -> None:
+        """One query per relation, as one prefetch serves every field reading it."""
+        for to_many in self.pk_lists:
+            if (to_many.model, to_many.query_name) == (related_model, query_name):
+                raise NotProjectable(
+                    f"'{key}' reads the relation '{to_many.key}' reads: the instance path "
+                    "fetches it once"
+                )
+
     def pk_list(self, entry: Any, model: type, prefix: str) -> str:
         key, attrs = entry.key, entry.source_attrs
         if prefix:
@@ -315,6 +325,7 @@ class _Compiler:
         if back is None:
             raise NotProjectable(f"'{key}' is not a to-many relation of {model.__name__}")
         related_model, query_name = back
+        self._read_once(key, related_model, query_name)
         self.pk_lists.append(ToMany(key, related_model, query_name, [query_name, "pk"], None))
         return f"(_m{len(self.pk_lists) - 1}.get({self.column('pk')}) or [])"
 
@@ -326,6 +337,7 @@ class _Compiler:
         if back is None:
             raise NotProjectable(f"'{key}' is not a to-many relation of {model.__name__}")
         related_model, query_name = back
+        self._read_once(key, related_model, query_name)
         child = _Compiler(related_model, ())
         child.columns.append(query_name)  # column 0: the owner, to group the rows by
         body = child.serializer(entry.nested.plan, related_model, "", depth + 1)
@@ -523,15 +535,18 @@ def _view_blocker(view: Any) -> str | None:
     reason = _switched_off(view, "PROJECTION", "projection")
     if reason:
         return reason
+    if not _shadow.fast_paths_allowed():
+        return "the reference path runs (shadow mode)"
     if type(view).get_serializer is not generics.GenericAPIView.get_serializer:
         return "the view overrides get_serializer()"
     renderer = getattr(getattr(view, "request", None), "accepted_renderer", None)
     # The browsable API and admin renderers (any renderer building forms) need instances.
     if getattr(renderer, "format", None) == "api" or hasattr(renderer, "get_rendered_html_form"):
         return "the browsable API renders forms from the instance"
-    try:
-        serializer_class = view.get_serializer_class()
-    except Exception:
+    from . import _query_plan
+
+    serializer_class = _query_plan._serializer_class(view)
+    if serializer_class is None:
         return "get_serializer_class() failed"
     return _serializer_class_blocker(serializer_class)
 
@@ -555,7 +570,9 @@ def for_queryset(view: Any, queryset: Any, view_checked: bool = False) -> tuple[
     reason = (None if view_checked else _view_blocker(view)) or _queryset_blocker(queryset)
     if reason:
         return None, reason
-    projection, reason = compile_projection(view.get_serializer_class(), queryset)
+    from . import _query_plan
+
+    projection, reason = compile_projection(_query_plan._serializer_class(view), queryset)
     if projection is not None:
         reason = _request_blocker(projection)
     return (None, reason) if reason else (projection, None)

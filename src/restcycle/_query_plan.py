@@ -381,11 +381,23 @@ def _switched_off(view: Any, setting: str, attribute: str) -> str | None:
     return None
 
 
+_SERIALIZER_CLASS = "_restcycle_serializer_class"
+
+
 def _serializer_class(view: Any) -> Any:
-    try:
-        return view.get_serializer_class()
-    except Exception:
-        return None
+    """The view's serializer class for the engine's planning, asked once per request.
+
+    `get_serializer_class()` may be user code: however many fast paths plan from it, it
+    runs once (None when it raises; `get_serializer()` then raises it as DRF does).
+    """
+    found = view.__dict__.get(_SERIALIZER_CLASS, _SERIALIZER_CLASS)
+    if found is _SERIALIZER_CLASS:
+        try:
+            found = view.get_serializer_class()
+        except Exception:
+            found = None
+        view.__dict__[_SERIALIZER_CLASS] = found
+    return found
 
 
 def _record(view: Any, key: str, value: dict) -> None:

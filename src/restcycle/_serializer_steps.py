@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 
 from . import _trace
 from .exceptions import ErrorDetail, ValidationError
-from .fields import SkipField, get_error_detail
+from .fields import SkipField, get_error_detail, set_value
 from .relations import PKOnlyObject
 from .settings import api_settings
 
@@ -139,3 +139,29 @@ def default_to_representation(serializer: Any, instance: Any) -> dict:
         else:
             ret[field.field_name] = field.to_representation(attribute)
     return ret
+
+
+def reference_to_internal_value(serializer: Any, data: Mapping) -> dict:
+    """The documented field-by-field validation; the reference compiled validation must
+    agree with (shadow mode runs it). Each writable field reads its input, runs its own
+    validation, then the serializer's `validate_<field>`; every field's errors are
+    collected before raising."""
+    validated: dict = {}
+    errors: dict = {}
+    for field in serializer._writable_fields:
+        check = getattr(serializer, "validate_" + field.field_name, None)
+        try:
+            value = field.run_validation(field.get_value(data))
+            if check is not None:
+                value = check(value)
+        except ValidationError as exc:
+            errors[field.field_name] = exc.detail
+        except DjangoValidationError as exc:
+            errors[field.field_name] = get_error_detail(exc)
+        except SkipField:
+            continue
+        else:
+            set_value(validated, field.source_attrs, value)
+    if errors:
+        raise ValidationError(errors)
+    return validated

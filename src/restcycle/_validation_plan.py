@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 
-from . import _plans
+from . import _plans, _shadow
 from ._class_cache import ClassCache
 from ._field_errors import end_language_snapshot, language_snapshot
 from ._field_quick import UNDECIDED, Rejected, quick_check
@@ -194,6 +194,10 @@ def _instance_steps(serializer: Any, data: Any) -> list:
 
 def validate_fields(serializer: Any, data: Mapping) -> dict:
     """Run each writable field (and `validate_<field>`) on `data`; all errors collected."""
+    if not _shadow.fast_paths_allowed():
+        from ._serializer_steps import reference_to_internal_value
+
+        return reference_to_internal_value(serializer, data)
     ret, errors = _collect_fields(serializer, data)
     if errors:
         raise _collected(errors)
@@ -262,7 +266,7 @@ def plain_is_valid(serializer: Any, data: Any) -> tuple[Any, Any] | None:
     None otherwise (the caller takes the general path). `validate()` and validators
     still run (and may raise) exactly as in `Serializer.run_validation`.
     """
-    if data.__class__ is not dict or serializer.read_only:
+    if data.__class__ is not dict or serializer.read_only or not _shadow.fast_paths_allowed():
         return None
     if not _runs_plain_validation(type(serializer)):
         return None
@@ -329,10 +333,15 @@ def _own_class_method(obj: Any, name: str, owner: type) -> bool:
 
 
 class _Batch:
-    """Database lookups done once for a whole list, installed on the child's fields."""
+    """Database lookups done once for a whole list, installed on the child's fields.
+
+    On the reference path (shadow mode) nothing is fetched in advance: each item runs its
+    own validators, and only the rule that a value may not repeat inside the payload stays.
+    """
 
     def __init__(self) -> None:
         self._undo: list = []
+        self.batched = _shadow.fast_paths_allowed()
 
     @classmethod
     def prepare(cls, list_serializer: Any, data: list) -> _Batch | None:
@@ -346,9 +355,12 @@ class _Batch:
             return None
         batch = cls()
         for field in child._writable_fields:
-            batch._prepare_related(field, items)
+            if batch.batched:
+                batch._prepare_related(field, items)
             if list_serializer.instance is None and child.instance is None:
                 batch._prepare_unique(field, items)
+        if batch._undo and batch.batched:
+            _shadow.waive_query_count(f"many=True validation fetched {len(items)} items at once")
         return batch if batch._undo else None
 
     def restore(self) -> None:
@@ -425,11 +437,13 @@ class _Batch:
         replaced = list(validators)
         for index in positions:
             validator = validators[index]
-            existing = set(
-                validator.queryset.filter(**{f"{column}__in": values}).values_list(
-                    column, flat=True
+            existing = None  # reference path: the validator asks the database per item
+            if self.batched:
+                existing = set(
+                    validator.queryset.filter(**{f"{column}__in": values}).values_list(
+                        column, flat=True
+                    )
                 )
-            )
             replaced[index] = _BatchedUnique(validator, values, existing, key)
         original = validators
         field.validators = replaced
@@ -513,11 +527,12 @@ def _is_package_class(cls: type) -> bool:
 
 
 class _BatchedUnique:
-    """Stands in for a UniqueValidator while a list validates: answers from one query."""
+    """Stands in for a UniqueValidator while a list validates: answers from one query
+    (`existing`), or on the reference path (`existing` None) from the validator itself."""
 
     requires_context = True
 
-    def __init__(self, validator: Any, asked: set, existing: set, key: Any = _same):
+    def __init__(self, validator: Any, asked: set, existing: set | None, key: Any = _same):
         self.validator = validator
         self.asked = asked  # keys: what the column holds, compared as the column compares
         self.existing = existing
@@ -528,7 +543,11 @@ class _BatchedUnique:
         key = self.key(value)
         if not isinstance(key, Hashable) or key not in self.asked:
             return self.validator(value, serializer_field)
-        if key in self.existing or key in self.seen:
+        if self.existing is None:
+            self.validator(value, serializer_field)
+        elif key in self.existing:
+            raise ValidationError(self.validator.message, code="unique")
+        if key in self.seen:
             raise ValidationError(self.validator.message, code="unique")
         self.seen.add(key)
         return None

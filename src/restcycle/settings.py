@@ -10,6 +10,7 @@ dropped on Django's `setting_changed`, so `override_settings` works in tests.
 
 from __future__ import annotations
 
+import os
 from importlib import import_module
 from typing import Any
 
@@ -115,6 +116,9 @@ DEFAULTS: dict[str, Any] = {
     # restcycle: run the framework's own lookups (a detail view's object, a related field's
     # pk, a uniqueness check) from SQL compiled once per shape (docs/query-planning.md).
     "PREPARED_LOOKUPS": True,
+    # restcycle: run the reference path beside every fast path and raise on any difference
+    # (docs/shadow-mode.md); for test suites, never for production traffic.
+    "SHADOW": os.environ.get("RESTCYCLE_SHADOW", "") == "1",
 }
 
 # Settings whose values are dotted import paths (or lists of them).

@@ -20,7 +20,7 @@ from django.utils.cache import cc_delim_re
 from django.utils.encoding import smart_str
 from django.views.generic import View
 
-from . import _trace, exceptions, status
+from . import _shadow, _trace, exceptions, status
 from ._class_cache import ClassCache
 from ._setting_defaults import SettingDefault
 from .request import Request
@@ -475,6 +475,9 @@ class APIView(View):
         self.request = request
         self.headers = self.default_response_headers
 
+        if api_settings.SHADOW and _shadow.enabled():  # docs/shadow-mode.md
+            self.response = _shadow.dispatch(self, request, args, kwargs)
+            return self.response
         try:
             self.initial(request, *args, **kwargs)
             method = request.method.lower()
