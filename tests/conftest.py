@@ -5,6 +5,7 @@ import os
 import pytest
 from django.db import connection
 
+from tests._services import redis_url as reachable_redis_url
 from tests._services import skip_unless_required
 
 
@@ -20,9 +21,14 @@ def pytest_configure(config):
 @pytest.fixture
 def redis_url():
     """The Redis URL this run uses as Django's cache; skips (or fails in CI) without one."""
-    url = os.environ.get("REDIS_URL")
+    url = reachable_redis_url()
     if not url:
-        skip_unless_required("Redis is not available: set REDIS_URL to run this test")
+        where = os.environ.get("REDIS_URL")
+        skip_unless_required(
+            f"Redis is not reachable at {where}"
+            if where
+            else "Redis is not available: set REDIS_URL to run this test"
+        )
     return url
 
 
