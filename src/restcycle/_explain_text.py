@@ -286,12 +286,12 @@ def _point_name(point: dict) -> str:
     return f"{point['class'].rpartition('.')[2]}.{point['method']}"
 
 
-def _wrapped(prefix: str, names: list[str], width: int = WIDTH - 4) -> list[str]:
+def _wrapped(prefix: str, names: list[str], width: int = WIDTH) -> list[str]:
     lines, current = [], prefix
     indent = " " * len(prefix)
     for index, name in enumerate(names):
         piece = name + ("," if index < len(names) - 1 else "")
-        if len(current) + len(piece) + 1 > width and current.strip():
+        if len(current) + len(piece) > width and current not in (prefix, indent):
             lines.append(current.rstrip())
             current = indent
         current += piece + " "
