@@ -22,7 +22,11 @@ ROOT = Path(__file__).resolve().parent.parent
 def closed_port_env(**extra: str) -> dict:
     """The environment with PostgreSQL and Redis both pointed at a port nobody listens on."""
     port = free_port()
-    env = {key: value for key, value in os.environ.items() if not key.startswith("RESTCYCLE_")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("RESTCYCLE_", "PYTEST_"))  # nor this run's pytest-xdist worker
+    }
     env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:{port}/test"
     env["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
     env.update(extra)

@@ -4,7 +4,6 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.db import connections
 from django.test import override_settings
 from django.urls import path
@@ -24,6 +23,7 @@ from restcycle.decorators import api_view, authentication_classes, permission_cl
 from restcycle.renderers import JSONRenderer
 from restcycle.response import Response
 from restcycle.views import APIView
+from tests._cache import clear_this_runs_cache
 from tests.models import GenericNote
 
 pytestmark = [pytest.mark.urls(__name__), pytest.mark.django_db]
@@ -194,9 +194,9 @@ urlpatterns = [
 
 @pytest.fixture(autouse=True)
 def fresh_throttle_cache():
-    cache.clear()
+    clear_this_runs_cache()
     yield
-    cache.clear()
+    clear_this_runs_cache()
 
 
 def timing_entries(response):
