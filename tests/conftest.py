@@ -18,6 +18,15 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "redis: needs Redis (REDIS_URL)")
 
 
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist, put the sqlite_only files (each brings its own servers: the
+    slowest) first, so that with --no-loadscope-reorder they are handed out first and
+    never run alone at the end while the other workers idle. Every worker collects the
+    same order (a stable sort); without xdist nothing moves."""
+    if hasattr(config, "workerinput"):
+        items.sort(key=lambda item: item.get_closest_marker("sqlite_only") is None)
+
+
 @pytest.fixture
 def redis_url():
     """The Redis URL this run uses as Django's cache; skips (or fails in CI) without one."""
