@@ -2,7 +2,8 @@
 
 DATABASE_URL / REDIS_URL win when set; otherwise the usual local addresses are
 probed. A service that is not reachable is reported on stderr and its tests are
-skipped, unless RESTCYCLE_REQUIRE_SERVICES=1 (CI), where that is an error.
+skipped (an unreachable REDIS_URL is unset, so the tests run on the local-memory
+cache), unless RESTCYCLE_REQUIRE_SERVICES=1 (CI), where that is an error.
 """
 
 import os
@@ -47,10 +48,10 @@ def main() -> int:
         )
     if missing and required:
         return 1
-    if "REDIS_URL" not in exports:
-        exports["RESTCYCLE_NO_REDIS"] = "1"
     for key, value in exports.items():
         print(f"export {key}={shlex.quote(value)}")
+    if "REDIS_URL" not in exports:
+        print("unset REDIS_URL")
     return 0
 
 

@@ -5,6 +5,7 @@ import os
 import pytest
 from django.db import connection
 
+from tests._services import redis_url as reachable_redis_url
 from tests._services import skip_unless_required
 
 
@@ -36,12 +37,26 @@ def _shadow_off_when_marked(request):
         yield
 
 
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist, put the sqlite_only files (each brings its own servers: the
+    slowest) first, so that with --no-loadscope-reorder they are handed out first and
+    never run alone at the end while the other workers idle. Every worker collects the
+    same order (a stable sort); without xdist nothing moves."""
+    if hasattr(config, "workerinput"):
+        items.sort(key=lambda item: item.get_closest_marker("sqlite_only") is None)
+
+
 @pytest.fixture
 def redis_url():
     """The Redis URL this run uses as Django's cache; skips (or fails in CI) without one."""
-    url = os.environ.get("REDIS_URL")
+    url = reachable_redis_url()
     if not url:
-        skip_unless_required("Redis is not available: set REDIS_URL to run this test")
+        where = os.environ.get("REDIS_URL")
+        skip_unless_required(
+            f"Redis is not reachable at {where}"
+            if where
+            else "Redis is not available: set REDIS_URL to run this test"
+        )
     return url
 
 

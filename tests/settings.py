@@ -1,12 +1,15 @@
 """Django settings for restcycle's own test suite.
 
 SQLite in memory by default; DATABASE_URL selects PostgreSQL. REDIS_URL makes
-Redis Django's cache (scripts/test sets both when the services are reachable).
+Redis Django's cache when a Redis answers there (scripts/test sets both when the
+services are reachable); an unreachable one leaves the local-memory cache in place.
 """
 
 import os
 
 import dj_database_url
+
+from tests._services import redis_url
 
 SECRET_KEY = "restcycle-tests-not-secret"
 DEBUG = False
@@ -59,7 +62,7 @@ if _database_url:
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 
-_redis_url = os.environ.get("REDIS_URL")
+_redis_url = redis_url()
 if _redis_url:
     CACHES = {
         "default": {

@@ -15,7 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from tests._example_server import SRC, free_port, manage, migrate_and_seed, serving
-from tests._services import skip_unless_required
+from tests._services import reachable, skip_unless_required
+from tests._services import redis_url as reachable_redis_url
 
 # Runs once per suite run: it starts its own interpreters and servers.
 pytestmark = pytest.mark.sqlite_only
@@ -46,13 +47,16 @@ def call(base: str, method: str, path: str, body=None, token=None, raw: bytes | 
 @pytest.fixture(scope="module")
 def services():
     postgres_url = os.environ.get("RESTCYCLE_POSTGRES_URL") or os.environ.get("DATABASE_URL")
-    redis_url = os.environ.get("REDIS_URL")
+    if postgres_url and not reachable(postgres_url, 5432):
+        postgres_url = None
+    redis_url = reachable_redis_url()
     missing = [
         name for name, url in (("PostgreSQL", postgres_url), ("Redis", redis_url)) if not url
     ]
     if missing:
         skip_unless_required(
-            f"the end-to-end test needs {' and '.join(missing)} (DATABASE_URL, REDIS_URL)"
+            f"the end-to-end test needs {' and '.join(missing)}, reachable"
+            " (DATABASE_URL, REDIS_URL)"
         )
     return postgres_url, redis_url
 

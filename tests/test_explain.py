@@ -118,8 +118,55 @@ def plain_django_view(request):
     return HttpResponse("plain")
 
 
+class RefusesUnlessTheRequestCarriesAnUnusuallyLongHeaderName(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return True
+
+
+class RefusesOnTheSecondTuesdayOfAnyMonthWithAnUnusuallyLongName(permissions.BasePermission):
+    def has_object_permission(self, request, view, obj):
+        return True
+
+
+class WideAccountSerializer(serializers.ModelSerializer):
+    """Fields whose validators alone are wider than a terminal."""
+
+    postcode = serializers.RegexField(
+        r"^(?:[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}|GIR ?0AA|[0-9]{5}(?:-[0-9]{4})?|[0-9]{4,6})$",
+        max_length=12,
+        min_length=3,
+    )
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "email", "first_name", "groups", "postcode"]
+
+    def validate_postcode(self, value):
+        return value.upper()
+
+
+class WideAccountViewSet(viewsets.ModelViewSet):
+    queryset = User.objects.all()
+    serializer_class = WideAccountSerializer
+    permission_classes = [
+        permissions.IsAuthenticated,
+        RefusesUnlessTheRequestCarriesAnUnusuallyLongHeaderName,
+        RefusesOnTheSecondTuesdayOfAnyMonthWithAnUnusuallyLongName,
+    ]
+    throttle_classes = [UserRateThrottle]
+
+    def perform_destroy(self, instance):
+        instance.is_active = False
+        instance.save()
+
+
 router = SimpleRouter()
 router.register("accounts", AccountViewSet)
+router.register(
+    "organisations/regional-offices/staff-accounts-with-rather-long-names",
+    WideAccountViewSet,
+    basename="wide-account",
+)
 router.register("archive", ArchiveViewSet, basename="archive")
 router.register("summaries", SummaryOnListViewSet, basename="summary")
 
@@ -474,7 +521,73 @@ def test_text_output_walks_the_stages_and_stars_the_users_code():
     assert any(
         line.strip().startswith("* perform_create") and "AccountViewSet" in line for line in lines
     )
-    assert any("username" in line and "validate_username()" in line for line in lines)
+    row = {
+        line.split()[0]: i
+        for i, line in enumerate(lines)
+        if line.startswith("      ") and line.split()
+    }
+    under_username = "\n".join(lines[row["username"] + 1 : row["email"]])
+    assert "validators: UnicodeUsernameValidator" in under_username
+    assert "validate_username()" in under_username
+
+
+WIDE_TARGETS = [
+    "/organisations/regional-offices/staff-accounts-with-rather-long-names/",
+    "/organisations/regional-offices/staff-accounts-with-rather-long-names/1/",
+    "/accounts/",
+    "/accounts/1/",
+    "/accounts/1/deactivate/",
+]
+
+
+@pytest.mark.parametrize("target", WIDE_TARGETS)
+@pytest.mark.parametrize("method", ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"])
+def test_every_line_of_the_text_fits_in_100_columns(target, method):
+    text = explain_text(target, f"--method={method}")
+
+    too_wide = [line for line in text.splitlines() if len(line) > 100]
+    assert too_wide == []
+
+
+def test_long_lists_wrap_without_losing_a_name():
+    text = explain_text(WIDE_TARGETS[1], "--method=PUT")
+    words = " ".join(text.split())
+
+    assert "RefusesOnTheSecondTuesdayOfAnyMonthWithAnUnusuallyLongName.has_object_permission" in (
+        words
+    )
+    assert "validate_postcode()" in words
+    assert "MinLengthValidator(3)" in words
+    assert "RegexValidator('^(?:[A-Z]{1,2}[0-9][A-Z0-9]?" in text.replace("\n", "")
+    assert "groups     Group (many)" not in text  # the type column says what it holds:
+    assert "PrimaryKeyRelatedField (many)" in text
+
+
+@pytest.mark.parametrize(
+    "target, method",
+    [
+        ("/accounts/1/", "DELETE"),  # destroy never builds a serializer
+        ("/archive/", "DELETE"),  # 405
+        ("/accounts/", "PUT"),  # 405 on a list route
+    ],
+)
+def test_a_path_that_never_builds_the_serializer_has_no_field_table(target, method):
+    text = explain_text(target, f"--method={method}")
+    report = explain_json(target, f"--method={method}")
+
+    assert "serializers.AccountSerializer" in text or "AccountSerializer" in text
+    assert "this path never builds the serializer" in text
+    assert not any(line.split()[:2] == ["field", "type"] for line in text.splitlines())
+    assert report["serializer"]["fields"]  # the data is still there for tools
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT", "POST"])
+def test_a_path_that_builds_the_serializer_lists_its_fields(method):
+    target = "/accounts/" if method == "POST" else "/accounts/1/"
+    text = explain_text(target, f"--method={method}")
+
+    assert any(line.split()[:2] == ["field", "type"] for line in text.splitlines())
+    assert "never builds the serializer" not in text
 
 
 def test_text_output_of_a_405_says_what_is_allowed():
@@ -518,6 +631,16 @@ def test_example_project_books_list_explained_as_json():
         "rest_framework.permissions.IsAuthenticatedOrReadOnly"
     ]
     assert permissions_entry["source"] == "REST_FRAMEWORK"
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE"])
+def test_example_project_book_detail_fits_in_100_columns(method):
+    result = run_example("/api/books/1/", "--method", method)
+    assert result.returncode == 0, result.stderr
+
+    assert max(len(line) for line in result.stdout.splitlines()) <= 100
+    # DELETE never builds the serializer: no field table.
+    assert ("validators: UniqueValidator(Book)" in result.stdout) is (method == "PUT")
 
 
 def test_example_project_unknown_path_exits_non_zero():

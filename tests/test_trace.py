@@ -4,7 +4,6 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.db import connections
 from django.test import override_settings
 from django.urls import path
@@ -24,6 +23,7 @@ from restcycle.decorators import api_view, authentication_classes, permission_cl
 from restcycle.renderers import JSONRenderer
 from restcycle.response import Response
 from restcycle.views import APIView
+from tests._cache import clear_this_runs_cache
 from tests.models import GenericNote
 
 pytestmark = [pytest.mark.urls(__name__), pytest.mark.django_db]
@@ -143,6 +143,27 @@ class PlainCreate(Open, APIView):
         return Response(serializer.data, status=201)
 
 
+class SessionNoteList(NoteList):
+    authentication_classes = [authentication.SessionAuthentication]
+    permission_classes = [permissions.IsAuthenticated]
+
+
+class RefusesInDjangosWords(authentication.BaseAuthentication):
+    """An authenticator raising Django's PermissionDenied (not an APIException)."""
+
+    def authenticate(self, request):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("Blocked address.")
+
+
+class DjangoRefusal(Open, APIView):
+    authentication_classes = [RefusesInDjangosWords]
+
+    def get(self, request):
+        return Response({"ok": True})
+
+
 @api_view(["GET"])
 @authentication_classes([])
 @permission_classes([])
@@ -166,14 +187,16 @@ urlpatterns = [
     path("two-serializers/", TwoSerializers.as_view()),
     path("plain-create/", PlainCreate.as_view()),
     path("note-count/", note_count),
+    path("session-notes/", SessionNoteList.as_view()),
+    path("django-refusal/", DjangoRefusal.as_view()),
 ]
 
 
 @pytest.fixture(autouse=True)
 def fresh_throttle_cache():
-    cache.clear()
+    clear_this_runs_cache()
     yield
-    cache.clear()
+    clear_this_runs_cache()
 
 
 def timing_entries(response):
@@ -373,9 +396,45 @@ def test_401_names_the_authenticator_and_its_message(client):
     response = refused(client, "get", "/token-notes/", HTTP_AUTHORIZATION="Token nope")
     assert response.status_code == 401
     assert response["X-Restcycle-Refused"] == (
-        "401 at authentication: TokenAuthentication: Invalid token."
+        "401 at authenticate: TokenAuthentication.authenticate: Invalid token."
     )
     assert response.json() == {"detail": "Invalid token."}
+
+
+def test_refusal_stage_for_authentication_has_the_server_timing_name(client):
+    with TRACE_ON:
+        response = client.get("/token-notes/", HTTP_AUTHORIZATION="Token nope")
+    refusal = response.cycle_trace.refusal
+    timing_names = [stage.name for stage in response.cycle_trace.stages]
+    assert refusal.stage == "authenticate"
+    assert refusal.stage in timing_names
+
+
+def test_403_for_a_missing_csrf_token_says_csrf_and_names_enforce_csrf():
+    from django.test import Client
+
+    User.objects.create_user("ann", password="pw")
+    client = Client(enforce_csrf_checks=True)
+    client.login(username="ann", password="pw")
+    response = refused(
+        client, "post", "/session-notes/", data={"title": "x"}, content_type="application/json"
+    )
+    assert response.status_code == 403
+    header = response["X-Restcycle-Refused"]
+    assert header.startswith(
+        "403 at authenticate: SessionAuthentication.enforce_csrf: CSRF Failed:"
+    )
+    assert "CSRF token" in header or "CSRF cookie" in header
+    assert response.json()["detail"].startswith("CSRF Failed:")
+    assert not GenericNote.objects.exists()
+
+
+def test_an_authenticators_django_error_names_the_public_stage_method(client):
+    response = refused(client, "get", "/django-refusal/")
+    assert response.status_code == 403
+    assert response["X-Restcycle-Refused"] == (
+        "403 at authenticate: perform_authentication: PermissionDenied: Blocked address."
+    )
 
 
 def test_400_names_the_serializer_and_the_invalid_fields(client):

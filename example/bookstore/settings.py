@@ -133,9 +133,10 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
     ],
+    # Per minute, so that a burst of clicks in the browser is throttled for seconds, not an hour.
     "DEFAULT_THROTTLE_RATES": {
-        "anon": os.environ.get("ANON_THROTTLE_RATE", "1000/hour"),
-        "user": os.environ.get("USER_THROTTLE_RATE", "10000/hour"),
+        "anon": os.environ.get("ANON_THROTTLE_RATE", "120/minute"),
+        "user": os.environ.get("USER_THROTTLE_RATE", "1200/minute"),
         # The /api/ping/ endpoint: a small scoped rate that shows throttling across workers.
         "ping": os.environ.get("PING_THROTTLE_RATE", "5/minute"),
     },

@@ -34,8 +34,12 @@ _VIEW_STAGES = (
     ("perform_destroy", "perform"),
 )
 # Request methods timed as a stage: authentication and parsing run lazily, wherever
-# `request.user` or `request.data` is first read.
-_REQUEST_STAGES = (("_authenticate", "authenticate"), ("_load_data_and_files", "parse"))
+# `request.user` or `request.data` is first read. (private method, stage, the public
+# name a refusal shows for it).
+_REQUEST_STAGES = (
+    ("_authenticate", "authenticate", "perform_authentication"),
+    ("_load_data_and_files", "parse", "request.data"),
+)
 # View methods watched only for the exception that leaves them: (method, stage).
 _VIEW_CHECKPOINTS = (
     ("perform_content_negotiation", "negotiation"),
@@ -251,8 +255,8 @@ def _queries_text(count: int) -> str:
     return "1 query" if count == 1 else f"{count} queries"
 
 
-def _timed(trace: CycleTrace, stage: str, func: Any) -> Any:
-    method = getattr(func, "__name__", stage)
+def _timed(trace: CycleTrace, stage: str, func: Any, public_name: str | None = None) -> Any:
+    method = public_name or getattr(func, "__name__", stage)
 
     def timed(*args: Any, **kwargs: Any) -> Any:
         trace.enter(stage)
@@ -320,10 +324,10 @@ def begin(view: Any) -> None:
             raise
         request_dict = getattr(drf_request, "__dict__", None)
         if request_dict is not None:
-            for name, stage in _REQUEST_STAGES:
+            for name, stage, public_name in _REQUEST_STAGES:
                 method = getattr(drf_request, name, None)
                 if method is not None:
-                    request_dict[name] = _timed(trace, stage, method)
+                    request_dict[name] = _timed(trace, stage, method, public_name)
         return drf_request
 
     def traced_handle_exception(exc: Exception) -> Any:

@@ -5,6 +5,8 @@ The cycle leaves its evidence where it decides: `APIView.check_permissions` and
 `check_throttles` the refusing throttles (`view._throttled_by`), and
 `Request._authenticate` the authenticator that raised (`_failed_authenticator`);
 the tracer adds the innermost stage an exception left and the invalid serializer.
+Reasons name public methods only (`TokenAuthentication.authenticate`, never
+`Request._authenticate`), and stages by the names `Server-Timing` uses.
 """
 
 from __future__ import annotations
@@ -44,10 +46,14 @@ def _explain_exception(trace: Any, view: Any, exc: BaseException) -> tuple[str, 
         wait = "" if exc.wait is None else f", wait {int(exc.wait)} s"
         return "throttles", names + wait
 
-    if isinstance(exc, (exceptions.AuthenticationFailed, exceptions.NotAuthenticated)):
-        failed = request_dict.get("_failed_authenticator")
-        if failed is not None:
-            return "authentication", f"{_class_name(failed)}: {_detail_text(exc)}"
+    failed = request_dict.get("_failed_authenticator")
+    if failed is not None and (
+        isinstance(exc, (exceptions.AuthenticationFailed, exceptions.NotAuthenticated))
+        or _where(trace, exc)[0] == "authenticate"
+    ):
+        return "authenticate", f"{_class_name(failed)}.{_refusing_method(failed, exc)}: " + (
+            _detail_text(exc)
+        )
 
     refused = (exceptions.NotAuthenticated, exceptions.PermissionDenied, DjangoPermissionDenied)
     if isinstance(exc, refused):
@@ -80,6 +86,18 @@ def _explain_exception(trace: Any, view: Any, exc: BaseException) -> tuple[str, 
     if isinstance(exc, (Http404, exceptions.NotFound)):
         return stage, method
     return stage, f"{method}: {_class_name(exc)}: {_detail_text(exc)}"
+
+
+def _refusing_method(authenticator: Any, exc: BaseException) -> str:
+    """`authenticate`, or `enforce_csrf` for session authentication's CSRF refusal."""
+    from .authentication import SessionAuthentication
+
+    if isinstance(exc, exceptions.PermissionDenied) and isinstance(
+        authenticator, SessionAuthentication
+    ):
+        # SessionAuthentication.authenticate refuses with a 403 only from its CSRF check.
+        return "enforce_csrf"
+    return "authenticate"
 
 
 def _where(trace: Any, exc: BaseException) -> tuple[str, str]:
