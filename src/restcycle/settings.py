@@ -115,6 +115,9 @@ DEFAULTS: dict[str, Any] = {
     # restcycle: run the framework's own lookups (a detail view's object, a related field's
     # pk, a uniqueness check) from SQL compiled once per shape (docs/query-planning.md).
     "PREPARED_LOOKUPS": True,
+    # restcycle: authtoken stores a digest of each new key, never the key
+    # (docs/migrating-from-drf.md#tokens-stored-hashed).
+    "HASHED_TOKENS": False,
 }
 
 # Settings whose values are dotted import paths (or lists of them).
