@@ -292,3 +292,12 @@ def test_model_field_outputs_as_the_model_field_would(client):
 def test_model_field_input_is_converted_and_length_checked(client):
     assert post(client, "/model-name-in", "abc").json()["python"] == "'abc'"
     assert post(client, "/model-name-in", "abcdef").json()["codes"] == ["max_length"]
+
+
+def test_a_model_field_given_a_float_infinity_is_invalid_not_a_crash():
+    from django.db import models
+
+    field = fields.ModelField(model_field=models.PositiveSmallIntegerField())
+    with pytest.raises(fields.ValidationError) as infinite:
+        field.run_validation(float("inf"))
+    assert infinite.value.detail == ["“inf” value must be an integer."]

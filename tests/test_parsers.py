@@ -7,12 +7,13 @@ import math
 from urllib.parse import quote
 
 import pytest
+from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.test import override_settings
 from django.urls import path
 
-from restcycle.exceptions import ParseError
+from restcycle.exceptions import ParseError, RequestTooLarge
 from restcycle.parsers import (
     DataAndFiles,
     FileUploadParser,
@@ -130,15 +131,16 @@ class TestJSONParser:
         }
 
     @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=20)
-    def test_body_over_the_upload_limit_is_a_400(self):
+    def test_body_over_the_upload_limit_is_a_413(self):
         response = post_raw("/json", b'{"padding": "' + b"x" * 50 + b'"}', "application/json")
-        assert response.status_code == 400
+        assert response.status_code == 413
 
     @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=20)
     def test_parser_refuses_an_oversized_stream_by_itself(self):
-        with pytest.raises(ParseError) as caught:
+        with pytest.raises(RequestTooLarge) as caught:
             JSONParser().parse(io.BytesIO(b"[" + b"1," * 40 + b"1]"))
-        assert str(caught.value) == "Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE."
+        assert str(caught.value) == "Request body is too large."
+        assert isinstance(caught.value, RequestDataTooBig)
 
     def test_other_content_type_is_a_415(self):
         response = post_raw("/json", b"<a>1</a>", "application/xml")
@@ -159,14 +161,14 @@ class TestFormParser:
         assert data["name"] == "À"
 
     @override_settings(DATA_UPLOAD_MAX_NUMBER_FIELDS=3)
-    def test_too_many_fields_is_a_400(self):
+    def test_too_many_fields_is_a_413(self):
         response = post_raw("/form", b"a=1&b=2&c=3&d=4&e=5", "application/x-www-form-urlencoded")
-        assert response.status_code == 400
+        assert response.status_code == 413
 
     @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=10)
-    def test_body_over_the_upload_limit_is_a_400(self):
+    def test_body_over_the_upload_limit_is_a_413(self):
         response = post_raw("/form", b"a=" + b"x" * 40, "application/x-www-form-urlencoded")
-        assert response.status_code == 400
+        assert response.status_code == 413
 
 
 class TestMultiPartParser:
@@ -205,23 +207,23 @@ class TestMultiPartParser:
         assert response.json()["detail"].startswith("Multipart form parse error - ")
 
     @override_settings(DATA_UPLOAD_MAX_NUMBER_FIELDS=2)
-    def test_too_many_fields_is_a_400(self):
+    def test_too_many_fields_is_a_413(self):
         response = APIClient().post("/form", {"a": "1", "b": "2", "c": "3", "d": "4"})
-        assert response.status_code == 400
-        assert "DATA_UPLOAD_MAX_NUMBER_FIELDS" in response.json()["detail"]
+        assert response.status_code == 413
+        assert response.json() == {"detail": "Request body has too many fields."}
 
     @override_settings(DATA_UPLOAD_MAX_NUMBER_FILES=1)
-    def test_too_many_files_is_a_400(self):
+    def test_too_many_files_is_a_413(self):
         files = {f"f{n}": SimpleUploadedFile(f"{n}.txt", b"x") for n in range(3)}
         response = APIClient().post("/form", files)
-        assert response.status_code == 400
-        assert "DATA_UPLOAD_MAX_NUMBER_FILES" in response.json()["detail"]
+        assert response.status_code == 413
+        assert response.json() == {"detail": "Request body has too many files."}
 
     @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=10)
-    def test_field_over_the_memory_limit_is_a_400(self):
+    def test_field_over_the_memory_limit_is_a_413(self):
         response = APIClient().post("/form", {"text": "x" * 100})
-        assert response.status_code == 400
-        assert "DATA_UPLOAD_MAX_MEMORY_SIZE" in response.json()["detail"]
+        assert response.status_code == 413
+        assert response.json() == {"detail": "Request body is too large."}
 
     @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=10)
     def test_file_content_does_not_count_toward_the_memory_limit(self):

@@ -156,3 +156,20 @@ def test_hyperlink_carries_its_object_name():
     author = SerAuthor(pk=3, name="Ann")
     link = Hyperlink("http://x/authors/3/", author)
     assert link == "http://x/authors/3/" and link.name == "Ann" and link.is_hyperlink
+
+
+def test_a_float_infinity_for_a_primary_key_is_an_incorrect_type_not_a_crash():
+    field = serializers.PrimaryKeyRelatedField(queryset=SerTag.objects.all())
+    with pytest.raises(serializers.ValidationError) as infinite:
+        field.run_validation(float("inf"))
+    assert infinite.value.detail == ["Incorrect type. Expected pk value, received float."]
+
+
+@pytest.mark.parametrize("url", ["http://[::1/authors/1/", "/authors/\\ud800/", "\\ud800"])
+def test_a_hyperlink_that_is_no_url_is_no_match_not_a_crash(client, url):
+    # An unclosed IPv6 host, and a lone surrogate (JSON can escape one: "\ud800").
+    body = f'{{"title": "t", "isbn": "9", "author": "{url}"}}'
+    response = client.post("/books/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"author": ["Invalid hyperlink - No URL match."]}
+    assert not SerBook.objects.exists()

@@ -216,9 +216,10 @@ def test_body_is_parsed_once_however_often_data_is_read(client):
 
 
 @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=10)
-def test_oversized_json_body_is_refused_with_400(client):
+def test_oversized_json_body_is_refused_with_413(client):
     response = client.post("/echo/", {"name": "a" * 50}, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 413
+    assert response.json() == {"detail": "Request body is too large."}
 
 
 @pytest.mark.shadow_off("counts its authenticator's calls")

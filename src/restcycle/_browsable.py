@@ -119,7 +119,7 @@ class BrowsableAPIRenderer(BaseRenderer):
             # Re-show the submitted form, with its values and errors.
             try:
                 kwargs = {"data": request.data}
-            except exceptions.ParseError:
+            except (exceptions.ParseError, exceptions.RequestTooLarge):
                 kwargs = {}
             existing_serializer = serializer
 

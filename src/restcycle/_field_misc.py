@@ -11,6 +11,7 @@ from django.utils.encoding import is_protected_type
 from django.utils.translation import gettext_lazy as _
 
 from ._field_base import Field, empty, lazy_format
+from .exceptions import ValidationError
 from .settings import api_settings
 
 
@@ -153,9 +154,16 @@ class ModelField(Field):
 
     def to_internal_value(self, data: Any) -> Any:
         remote = self.model_field.remote_field
+        field = self.model_field
         if remote is not None:
-            return remote.model._meta.get_field(remote.field_name).to_python(data)
-        return self.model_field.to_python(data)
+            field = remote.model._meta.get_field(remote.field_name)
+        try:
+            return field.to_python(data)
+        except OverflowError:
+            # An integer field given a float infinity (JSON's 1e999): Django's own
+            # "invalid" error, as for any other value that is not an integer.
+            message = field.error_messages.get("invalid", _("Invalid value."))
+            raise ValidationError(str(message) % {"value": data}, code="invalid") from None
 
     def get_attribute(self, instance: Any) -> Any:
         return instance

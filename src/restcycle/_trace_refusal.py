@@ -72,7 +72,7 @@ def _explain_exception(trace: Any, view: Any, exc: BaseException) -> tuple[str, 
         media_type = content_type.partition(";")[0].strip()
         return "parse", f"no parser for {media_type}" if media_type else "no Content-Type"
 
-    if isinstance(exc, exceptions.ParseError):
+    if isinstance(exc, (exceptions.ParseError, exceptions.RequestTooLarge)):
         return "parse", _detail_text(exc)
 
     if isinstance(exc, exceptions.MethodNotAllowed):

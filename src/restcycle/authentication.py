@@ -21,6 +21,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.translation import gettext_lazy as _
 
 from . import HTTP_HEADER_ENCODING, exceptions
+from .authtoken import hashing
 
 
 def get_authorization_header(request: Any) -> bytes:
@@ -189,15 +190,26 @@ class TokenAuthentication(BaseAuthentication):
         return self.authenticate_credentials(key)
 
     def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
-        """The token's `(user, token)`; AuthenticationFailed when unknown or its user inactive."""
+        """The token's `(user, token)`; AuthenticationFailed when unknown or its user inactive.
+
+        With HASHED_TOKENS, the token is found by the key's digest (or, until
+        `hash_tokens` has run, by the key itself) and confirmed in constant time.
+        """
         model = self.get_model()
         token = None
-        if "\x00" not in key:
-            try:
-                token = model.objects.select_related("user").get(key=key)
-            except model.DoesNotExist:
-                token = None
-        if token is None or not _same_secret(key, str(token.key)):
+        # A value of the stored hashed form is never a key, setting or not: a digest
+        # read from the database must not open the door it guards.
+        if "\x00" not in key and not hashing.is_hashed(key):
+            if hashing.hashing_enabled():
+                token = self._find_hashed(model, key)
+            else:
+                try:
+                    token = model.objects.select_related("user").get(key=key)
+                except model.DoesNotExist:
+                    token = None
+                if token is not None and not _same_secret(key, str(token.key)):
+                    token = None
+        if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
@@ -205,6 +217,15 @@ class TokenAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request: Any) -> str:
         return self.keyword
+
+    @staticmethod
+    def _find_hashed(model: Any, key: str) -> Any:
+        """The token stored as the key's digest, or as the key itself (not yet hashed)."""
+        candidates = model.objects.select_related("user").filter(key__in=hashing.stored_forms(key))
+        for token in candidates:
+            if hashing.matches(key, str(token.key)):
+                return token
+        return None
 
 
 class RemoteUserAuthentication(BaseAuthentication):

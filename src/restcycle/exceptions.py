@@ -145,6 +145,18 @@ class ParseError(APIException):
     default_code = "parse_error"
 
 
+class RequestTooLarge(APIException):
+    """413: the body is more than the server will read (restcycle; DRF has no such class).
+
+    Raised for bodies over Django's upload limits (size, number of fields, number of
+    files). Its message says what was too much and never names a setting.
+    """
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = _("Request body is too large.")
+    default_code = "request_too_large"
+
+
 class AuthenticationFailed(APIException):
     status_code = status.HTTP_401_UNAUTHORIZED
     default_detail = _("Incorrect authentication credentials.")

@@ -8,7 +8,8 @@ Content-Type, and calls `parse(stream, media_type, parser_context)`; the context
 the `request`, `view`, `args`, `kwargs` and the body's `encoding`. A malformed body
 is a ParseError (400). Django's upload limits apply: DATA_UPLOAD_MAX_MEMORY_SIZE to
 JSON and form bodies, and Django's field, file and size limits to multipart bodies;
-exceeding one is a 400 that is also Django's own exception (RequestDataTooBig, ...).
+exceeding one is a 413 (`exceptions.RequestTooLarge`, whose message names no setting)
+that is also Django's own exception (RequestDataTooBig, ...).
 """
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ from django.http import HttpRequest, QueryDict
 from django.http.multipartparser import ChunkIter, MultiPartParserError
 from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser
 from django.utils.http import parse_header_parameters
+from django.utils.translation import gettext_lazy as _
 
 from . import renderers
 from ._json import SettingFlag, parse_json
-from .exceptions import ParseError
+from .exceptions import ParseError, RequestTooLarge
 
 _UNSUPPORTED_CHARSET = 'Unsupported charset "{charset}" in request Content-Type header.'
 
@@ -39,28 +41,35 @@ class DataAndFiles:
         self.files = files
 
 
-class RequestBodyTooLarge(RequestDataTooBig, ParseError):
-    """The body is over DATA_UPLOAD_MAX_MEMORY_SIZE: a 400 ParseError, and Django's error."""
+class RequestBodyTooLarge(RequestDataTooBig, RequestTooLarge):
+    """The body is over DATA_UPLOAD_MAX_MEMORY_SIZE: a 413, and Django's error."""
 
 
-class TooManyFormFields(TooManyFieldsSent, ParseError):
-    """More fields than DATA_UPLOAD_MAX_NUMBER_FIELDS: a 400 ParseError, and Django's error."""
+class TooManyFormFields(TooManyFieldsSent, RequestTooLarge):
+    """More fields than DATA_UPLOAD_MAX_NUMBER_FIELDS: a 413, and Django's error."""
+
+    default_detail = _("Request body has too many fields.")
+    default_code = "too_many_fields"
 
 
-class TooManyFormFiles(TooManyFilesSent, ParseError):
-    """More files than DATA_UPLOAD_MAX_NUMBER_FILES: a 400 ParseError, and Django's error."""
+class TooManyFormFiles(TooManyFilesSent, RequestTooLarge):
+    """More files than DATA_UPLOAD_MAX_NUMBER_FILES: a 413, and Django's error."""
+
+    default_detail = _("Request body has too many files.")
+    default_code = "too_many_files"
 
 
-_BODY_TOO_LARGE = "Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE."
+def _limit_error(exc: Exception) -> RequestTooLarge:
+    """Django's upload-limit exception as the matching 413.
 
-
-def _limit_error(exc: Exception) -> ParseError:
-    """Django's upload-limit exception as the matching 400 ParseError."""
+    Django's own message names the setting; a client has no use for it, and it tells
+    a stranger how the server is configured, so the default message stands instead.
+    """
     if isinstance(exc, TooManyFilesSent):
-        return TooManyFormFiles(str(exc))
+        return TooManyFormFiles()
     if isinstance(exc, TooManyFieldsSent):
-        return TooManyFormFields(str(exc))
-    return RequestBodyTooLarge(str(exc) or _BODY_TOO_LARGE)
+        return TooManyFormFields()
+    return RequestBodyTooLarge()
 
 
 def get_encoding(parser_context: dict | None) -> str:
@@ -106,7 +115,7 @@ def read_body(stream: Any, parser_context: dict | None) -> bytes | str:
         return stream.read()
     body = stream.read(limit + 1)
     if len(body) > limit:
-        raise RequestBodyTooLarge(_BODY_TOO_LARGE)
+        raise RequestBodyTooLarge()
     return body
 
 

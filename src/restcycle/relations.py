@@ -264,7 +264,8 @@ class PrimaryKeyRelatedField(RelatedField):
             return _prepared_query.get(queryset, {"pk": data})
         except ObjectDoesNotExist:
             self.fail("does_not_exist", pk_value=data)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
+            # OverflowError: a float infinity (JSON's 1e999) has no integer value.
             self.fail("incorrect_type", data_type=type(data).__name__)
 
     def to_representation(self, value: Any) -> Any:
@@ -332,15 +333,19 @@ class HyperlinkedRelatedField(RelatedField):
 
         if http_prefix:
             # An absolute URL: resolve its path, less the script prefix.
-            data = parse.urlparse(data).path
+            try:
+                data = parse.urlparse(data).path
+            except ValueError:  # "http://[::1": an unclosed IPv6 host
+                self.fail("no_match")
             prefix = get_script_prefix()
             if data.startswith(prefix):
                 data = "/" + data[len(prefix) :]
 
-        data = uri_to_iri(parse.unquote(data))
         try:
+            data = uri_to_iri(parse.unquote(data))
             match = resolve(data)
-        except Resolver404:
+        except (Resolver404, UnicodeError):
+            # UnicodeError: a lone surrogate (JSON's "\ud800") is no URL of ours.
             self.fail("no_match")
 
         try:

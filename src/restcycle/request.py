@@ -340,8 +340,8 @@ class Request:
                 stream is self._request
                 and _base_media_type(media_type) in _BODY_LIMITED_MEDIA_TYPES
             ):
-                # Read through the parsers' helper: an oversized body is a 400 ParseError
-                # with a JSON detail, not Django's HTML page.
+                # Read through the parsers' helper: an oversized body is a 413 with a
+                # rendered detail, not Django's HTML 400 page.
                 # Imported here: parsers → renderers → the browsable API imports this module.
                 from .parsers import read_body, reads_body_within_limit
 

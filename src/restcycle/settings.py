@@ -119,6 +119,9 @@ DEFAULTS: dict[str, Any] = {
     # restcycle: run the reference path beside every fast path and raise on any difference
     # (docs/shadow-mode.md); for test suites, never for production traffic.
     "SHADOW": os.environ.get("RESTCYCLE_SHADOW", "") == "1",
+    # restcycle: authtoken stores a digest of each new key, never the key
+    # (docs/migrating-from-drf.md#tokens-stored-hashed).
+    "HASHED_TOKENS": False,
 }
 
 # Settings whose values are dotted import paths (or lists of them).

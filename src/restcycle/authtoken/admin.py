@@ -2,12 +2,13 @@
 
 A token's key is its primary key, and the admin would put it in every change URL
 and log entry; the proxy makes the user's pk stand in for it instead. Customise
-with e.g. `TokenAdmin.raw_id_fields = ["user"]` in your own admin module.
+with e.g. `TokenAdmin.raw_id_fields = ["user"]` in your own admin module. With
+HASHED_TOKENS, the add view shows the new key once, in a message; the list shows digests.
 """
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
@@ -41,6 +42,20 @@ class TokenAdmin(admin.ModelAdmin):
     # Bulk actions select rows by primary key, and a TokenProxy's pk is its user's.
     actions = None
     autocomplete_fields = ("user",)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        plaintext = obj.__dict__.get("plaintext_key")
+        if not change and plaintext:
+            # HASHED_TOKENS: the database holds only a digest; this is the one showing.
+            self.message_user(
+                request,
+                _(
+                    "The new token's key is {key}. Copy it now: only its hash is stored, "
+                    "and it will not be shown again."
+                ).format(key=plaintext),
+                messages.WARNING,
+            )
 
     def get_changelist(self, request, **kwargs):
         return TokenChangeList

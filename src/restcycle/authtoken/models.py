@@ -5,8 +5,10 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
-from django.db import models, router
+from django.db import models, router, transaction
 from django.utils.translation import gettext_lazy as _
+
+from . import hashing
 
 _APP_NAMES = ("rest_framework.authtoken", "restcycle.authtoken")
 
@@ -48,7 +50,20 @@ class Token(models.Model):
     def save(self, *args, **kwargs):
         if not self.key:
             self.key = self.generate_key()
+        if self._state.adding and hashing.hashing_enabled() and not hashing.is_hashed(self.key):
+            # HASHED_TOKENS: the key lives on this instance only, as `plaintext_key`.
+            self.plaintext_key = self.key
+            self.key = hashing.hash_key(self.key)
         return super().save(*args, **kwargs)
+
+    @property
+    def shown_key(self) -> str | None:
+        """The key to give the client: the plaintext if this instance made it or the row
+        holds it (stored before HASHED_TOKENS), None when only its digest is known."""
+        plaintext = self.__dict__.get("plaintext_key")
+        if plaintext is not None:
+            return plaintext
+        return None if hashing.is_hashed(self.key or "") else self.key
 
     @classmethod
     def generate_key(cls) -> str:
@@ -57,6 +72,20 @@ class Token(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+def issue_token(user) -> Token:
+    """The user's token with a key the client can be shown (`shown_key`).
+
+    The existing token unless HASHED_TOKENS stores only its digest; then a new token
+    replaces it, since a hashed key cannot be shown again.
+    """
+    with transaction.atomic(using=router.db_for_write(Token)):
+        token, _created = Token.objects.get_or_create(user=user)
+        if token.shown_key is None:
+            Token.objects.filter(pk=token.pk).delete()
+            token = Token.objects.create(user=user)
+    return token
 
 
 class TokenProxyQuerySet(models.QuerySet):

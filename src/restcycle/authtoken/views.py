@@ -7,12 +7,16 @@ from typing import Any
 from .. import parsers, renderers
 from ..response import Response
 from ..views import APIView
-from .models import Token
+from .models import issue_token
 from .serializers import AuthTokenSerializer
 
 
 class ObtainAuthToken(APIView):
-    """Returns the user's token, creating it on first use. Subclass to return more."""
+    """Returns the user's token, creating it on first use. Subclass to return more.
+
+    With HASHED_TOKENS, a token stored hashed cannot be shown again: each call then
+    replaces it with a new one (see `issue_token`).
+    """
 
     throttle_classes = ()
     permission_classes = ()
@@ -31,8 +35,8 @@ class ObtainAuthToken(APIView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token = issue_token(user)
+        return Response({"token": token.shown_key})
 
 
 obtain_auth_token = ObtainAuthToken.as_view()

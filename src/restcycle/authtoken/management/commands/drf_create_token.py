@@ -1,4 +1,8 @@
-"""`manage.py drf_create_token <username> [-r]`: print (or replace) a user's token."""
+"""`manage.py drf_create_token <username> [-r]`: print (or replace) a user's token.
+
+With HASHED_TOKENS the key is printed only when it is made: an existing hashed token
+can only be replaced (`-r`).
+"""
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -36,4 +40,11 @@ class Command(BaseCommand):
             token = self.create_user_token(username, options["reset_token"])
         except UserModel.DoesNotExist:
             raise CommandError(f"Cannot create the Token: user {username} does not exist")
-        self.stdout.write(f"Generated token {token.key} for user {username}")
+        if token.shown_key is None:
+            # HASHED_TOKENS: the existing key was shown when it was made, and only its
+            # digest is stored.
+            raise CommandError(
+                f"User {username} already has a token, stored hashed: its key cannot be "
+                "shown again. Use --reset to replace it with a new one."
+            )
+        self.stdout.write(f"Generated token {token.shown_key} for user {username}")
