@@ -2,7 +2,7 @@
 
     ./scripts/bench            # full run: checks, warm-up, interleaved rounds, table, JSON
     ./scripts/bench --quick    # a short run
-    ./scripts/bench --check    # correctness only: statuses, bodies, query counts; exit 1 if off
+    ./scripts/bench --check    # correctness only: statuses, bodies, SQL; exit 1 if off
     ./scripts/bench --http     # whole stack: gunicorn + a load generator (see http_load.py)
 
 One parent (this script) drives worker processes over pipes: restcycle and the floor
