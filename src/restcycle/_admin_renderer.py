@@ -94,45 +94,26 @@ class AdminRenderer(BrowsableAPIRenderer):
         """api.html's context plus the table: `style` (list/detail), `columns`, `results`."""
         context = super().get_context(data, accepted_media_type, renderer_context)
 
-        paginator = getattr(context["view"], "paginator", None)
-        if paginator is not None and data is not None:
-            try:
-                results = paginator.get_results(data)
-            except (TypeError, KeyError):
-                results = data
-        else:
-            results = data
-
-        if results is None:
-            header: Any = {}
-            style = "detail"
-        elif isinstance(results, list):
-            header = results[0] if results else {}
-            style = "list"
-        else:
-            header = results
-            style = "detail"
-        if not isinstance(header, dict):
-            header = {}
-
-        columns = [key for key in header if key != "url"]
-        details = [key for key in header if key != "url"]
-
-        if isinstance(results, list) and "view" in renderer_context:
-            for result in results:
-                if not isinstance(result, dict):
-                    continue
-                url = self.get_result_url(result, context["view"])
+        view = context["view"]
+        results = _rows_of(getattr(view, "paginator", None), data)
+        style = "list" if isinstance(results, list) else "detail"
+        # The table's columns are the first row's keys (a detail view: the object's own).
+        sample = (results[0] if results else {}) if style == "list" else results
+        keys = [key for key in sample if key != "url"] if isinstance(sample, dict) else []
+        if style == "list" and "view" in renderer_context:
+            for row in results:
+                url = self.get_result_url(row, view) if isinstance(row, dict) else None
                 if url is not None:
-                    result.setdefault("url", url)
-
-        context["style"] = style
-        context["columns"] = columns
-        context["details"] = details
-        context["results"] = results
-        context["error_form"] = getattr(self, "error_form", None)
-        context["error_title"] = getattr(self, "error_title", None)
-        context["error_list"] = getattr(self, "error_list", None)
+                    row.setdefault("url", url)
+        context.update(
+            style=style,
+            columns=keys,
+            details=list(keys),
+            results=results,
+            error_form=getattr(self, "error_form", None),
+            error_title=getattr(self, "error_title", None),
+            error_list=getattr(self, "error_list", None),
+        )
         return context
 
     def get_result_url(self, result: dict, view: Any) -> str | None:
@@ -148,3 +129,13 @@ class AdminRenderer(BrowsableAPIRenderer):
             return view.reverse_action("detail", kwargs=kwargs)
         except (KeyError, NoReverseMatch):
             return None
+
+
+def _rows_of(paginator: Any, data: Any) -> Any:
+    """What the table shows: a paginated response's results, else `data` itself."""
+    if paginator is None or data is None:
+        return data
+    try:
+        return paginator.get_results(data)
+    except (TypeError, KeyError):
+        return data

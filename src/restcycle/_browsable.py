@@ -272,27 +272,18 @@ class BrowsableAPIRenderer(BaseRenderer):
         """The filter backends' HTML controls, for a list response."""
         if not hasattr(view, "get_queryset") or not hasattr(view, "filter_backends"):
             return None
-        paginator = getattr(view, "paginator", None)
-        if isinstance(data, list):
-            pass
-        elif paginator is not None and data is not None:
-            try:
-                paginator.get_results(data)
-            except (TypeError, KeyError):
-                return None
-        else:
+        if not _shows_a_list(data, getattr(view, "paginator", None)):
             return None
         queryset = view.get_queryset()
-        elements = []
-        for backend in view.filter_backends:
-            if hasattr(backend, "to_html"):
-                html = backend().to_html(request, queryset, view)
-                if html:
-                    elements.append(html)
+        controls = (
+            backend().to_html(request, queryset, view)
+            for backend in view.filter_backends
+            if hasattr(backend, "to_html")
+        )
+        elements = [html for html in controls if html]
         if not elements:
             return None
-        template = loader.get_template(self.filter_template)
-        return template.render({"elements": elements})
+        return loader.get_template(self.filter_template).render({"elements": elements})
 
     def _response_headers(self, response: Any, renderer: Any) -> dict[str, str]:
         headers = dict(sorted(response.items()))
@@ -382,3 +373,16 @@ def _csrf_header_name() -> str:
         name = name[5:]
     name = name.replace("_", "-")
     return "X-CSRFToken" if name.upper() == "X-CSRFTOKEN" else name
+
+
+def _shows_a_list(data: Any, paginator: Any) -> bool:
+    """Whether the response is a list: a plain one, or a page its paginator can read."""
+    if isinstance(data, list):
+        return True
+    if paginator is None or data is None:
+        return False
+    try:
+        paginator.get_results(data)
+    except (TypeError, KeyError):
+        return False
+    return True

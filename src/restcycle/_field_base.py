@@ -120,22 +120,26 @@ def get_attribute(instance: Any, attrs: list[str]) -> Any:
     """
     for attr in attrs:
         try:
-            if isinstance(instance, Mapping):
-                instance = instance[attr]
-            else:
-                instance = getattr(instance, attr)
+            instance = instance[attr] if isinstance(instance, Mapping) else getattr(instance, attr)
         except ObjectDoesNotExist:
             return None
         if is_simple_callable(instance):
-            try:
-                instance = instance()
-            except (AttributeError, KeyError) as exc:
-                # Re-raised as ValueError so that it is not taken for a missing attribute.
-                raise ValueError(
-                    f'Exception raised in callable attribute "{attr}"; '
-                    f"original exception was: {exc}"
-                )
+            instance = _call_source(instance, attr)
     return instance
+
+
+def _call_source(method: Any, attr: str) -> Any:
+    """Call a no-argument method met on a source path.
+
+    Its AttributeError/KeyError is re-raised as ValueError, so that it is not taken for a
+    missing attribute (which would quietly make the field absent).
+    """
+    try:
+        return method()
+    except (AttributeError, KeyError) as exc:
+        raise ValueError(
+            f'Exception raised in callable attribute "{attr}"; original exception was: {exc}'
+        ) from exc
 
 
 def set_value(dictionary: dict, keys: list[str], value: Any) -> None:
@@ -143,11 +147,9 @@ def set_value(dictionary: dict, keys: list[str], value: Any) -> None:
     if not keys:
         dictionary.update(value)
         return
-    for key in keys[:-1]:
-        if key not in dictionary:
-            dictionary[key] = {}
-        dictionary = dictionary[key]
-    dictionary[keys[-1]] = value
+    *parents, last = keys
+    target = functools.reduce(lambda node, key: node.setdefault(key, {}), parents, dictionary)
+    target[last] = value
 
 
 # --- choices ---------------------------------------------------------------------------
@@ -199,24 +201,36 @@ class Option:
         self.disabled = disabled
 
 
-def iter_options(grouped_choices: dict, cutoff: int | None = None, cutoff_text: Any = None):
-    """Options for an HTML select, group markers included, at most `cutoff` of them."""
-    count = 0
+def _option_events(grouped_choices: dict):
+    """Every choice in order, a named group bracketed by its start and end markers."""
     for key, value in grouped_choices.items():
-        if cutoff and count >= cutoff:
-            break
-        if isinstance(value, dict):
-            yield StartOptionGroup(label=key)
-            for sub_key, sub_value in value.items():
-                if cutoff and count >= cutoff:
-                    break
-                yield Option(value=sub_key, display_text=sub_value)
-                count += 1
-            yield EndOptionGroup()
-        else:
+        if not isinstance(value, dict):
             yield Option(value=key, display_text=value)
-            count += 1
-    if cutoff and count >= cutoff and cutoff_text:
+            continue
+        yield StartOptionGroup(label=key)
+        yield from (Option(value=sub_key, display_text=label) for sub_key, label in value.items())
+        yield EndOptionGroup()
+
+
+def iter_options(grouped_choices: dict, cutoff: int | None = None, cutoff_text: Any = None):
+    """Options for an HTML select, group markers included, at most `cutoff` of them.
+
+    Once `cutoff` options are out, the open group (if any) is still closed, then the
+    disabled `cutoff_text` option ends the list.
+    """
+    shown = 0
+    for event in _option_events(grouped_choices):
+        full = bool(cutoff) and shown >= cutoff
+        if isinstance(event, Option):
+            if full:
+                continue  # skip to the end of the open group (or of the list)
+            shown += 1
+        elif full and event.start_option_group:
+            break
+        yield event
+        if full and event.end_option_group:
+            break
+    if cutoff and shown >= cutoff and cutoff_text:
         yield Option(value="n/a", display_text=cutoff_text.format(count=cutoff), disabled=True)
 
 
@@ -328,6 +342,23 @@ def init_with_defaults(field: Field) -> None:
     field.__dict__.update(template)
     field.style = {}
     field.error_messages = dict(template["error_messages"])
+
+
+def _errors_of(validator: Any, value: Any, field: Any) -> Any:
+    """The errors `validator` finds in `value` (none when it passes).
+
+    A dict of errors is structured already (a nested serializer's) and propagates as is.
+    """
+    args = (value, field) if getattr(validator, "requires_context", False) else (value,)
+    try:
+        validator(*args)
+    except ValidationError as exc:
+        if isinstance(exc.detail, dict):
+            raise
+        return exc.detail
+    except DjangoValidationError as exc:
+        return get_error_detail(exc)
+    return ()
 
 
 class Field:
@@ -473,20 +504,18 @@ class Field:
 
     def get_value(self, dictionary: Any) -> Any:
         """This field's raw input from the incoming data, or `empty` when absent."""
-        if html.is_html_input(dictionary):
-            # A form cannot send "absent" or null: an unchecked/blank input means
-            # "not given" (or null, for nullable fields).
-            if self.field_name not in dictionary:
-                if getattr(self.root, "partial", False):
-                    return empty
-                return self.default_empty_html
-            value = dictionary[self.field_name]
-            if value == "" and self.allow_null:
-                return "" if getattr(self, "allow_blank", False) else None
-            if value == "" and not self.required:
-                return "" if getattr(self, "allow_blank", False) else empty
+        if not html.is_html_input(dictionary):
+            return dictionary.get(self.field_name, empty)
+        # A form cannot send "absent" or null: a missing input is the HTML default (or
+        # absent, in a partial update), and a blank one may stand for null or absent.
+        if self.field_name not in dictionary:
+            return empty if getattr(self.root, "partial", False) else self.default_empty_html
+        value = dictionary[self.field_name]
+        if value != "" or getattr(self, "allow_blank", False):
             return value
-        return dictionary.get(self.field_name, empty)
+        if self.allow_null:
+            return None
+        return "" if self.required else empty
 
     def get_attribute(self, instance: Any) -> Any:
         """This field's value on the object being serialized (following `source`)."""
@@ -534,20 +563,19 @@ class Field:
         """(True, value) when `data` is empty/None and validation stops here, else (False, data)."""
         if self.read_only:
             return (True, self.get_default())
-        if data is empty:
-            if getattr(self.root, "partial", False):
-                raise SkipField()
-            if self.required:
-                self.fail("required")
-            return (True, self.get_default())
         if data is None:
             if not self.allow_null:
                 self.fail("null")
             # A nullable `source='*'` field still runs, so that it can map None itself.
-            if self.source == "*":
-                return (False, None)
-            return (True, None)
-        return (False, data)
+            return (self.source != "*", None)
+        if data is not empty:
+            return (False, data)
+        # Omitted: a partial update leaves it out, a required one is an error, else its default.
+        if getattr(self.root, "partial", False):
+            raise SkipField()
+        if self.required:
+            self.fail("required")
+        return (True, self.get_default())
 
     def run_validation(self, data: Any = empty) -> Any:
         """Convert and validate one incoming value; raises ValidationError or SkipField."""
@@ -574,20 +602,7 @@ class Field:
         validators = self.validators
         if not validators:
             return
-        errors: list = []
-        for validator in validators:
-            try:
-                if getattr(validator, "requires_context", False):
-                    validator(value, self)
-                else:
-                    validator(value)
-            except ValidationError as exc:
-                # A dict of errors is structured already (a nested serializer's): pass it on.
-                if isinstance(exc.detail, dict):
-                    raise
-                errors.extend(exc.detail)
-            except DjangoValidationError as exc:
-                errors.extend(get_error_detail(exc))
+        errors = [error for validator in validators for error in _errors_of(validator, value, self)]
         if errors:
             if all(error.__class__ is ErrorDetail for error in errors):
                 raise validation_error(errors)

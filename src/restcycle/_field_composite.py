@@ -66,19 +66,27 @@ class ListField(Field):
         "max_length": _("Ensure this field has no more than {max_length} elements."),
     }
 
-    def __init__(self, **kwargs: Any):
+    def __init__(
+        self,
+        *,
+        allow_empty: bool = True,
+        max_length: int | None = None,
+        min_length: int | None = None,
+        **kwargs: Any,
+    ):
         _take_child(self, kwargs)
-        self.allow_empty = kwargs.pop("allow_empty", True)
-        self.max_length = kwargs.pop("max_length", None)
-        self.min_length = kwargs.pop("min_length", None)
+        self.allow_empty, self.max_length, self.min_length = allow_empty, max_length, min_length
         super().__init__(**kwargs)
         self.child.bind(field_name="", parent=self)
-        if self.max_length is not None:
-            message = lazy_format(self.error_messages["max_length"], max_length=self.max_length)
-            self.validators.append(MaxLengthValidator(self.max_length, message=message))
-        if self.min_length is not None:
-            message = lazy_format(self.error_messages["min_length"], min_length=self.min_length)
-            self.validators.append(MinLengthValidator(self.min_length, message=message))
+        # Counted in items; each limit a Django validator carrying this field's message.
+        for limit, validator_class in (
+            ("max_length", MaxLengthValidator),
+            ("min_length", MinLengthValidator),
+        ):
+            bound = getattr(self, limit)
+            if bound is not None:
+                message = lazy_format(self.error_messages[limit], **{limit: bound})
+                self.validators.append(validator_class(bound, message=message))
 
     def get_value(self, dictionary: Any) -> Any:
         if html.is_html_input(dictionary):

@@ -28,40 +28,38 @@ class FileField(Field):
         ),
     }
 
-    def __init__(self, **kwargs: Any):
-        self.max_length = kwargs.pop("max_length", None)
-        self.allow_empty_file = kwargs.pop("allow_empty_file", False)
-        if "use_url" in kwargs:
+    def __init__(self, *, max_length: int | None = None, allow_empty_file: bool = False, **kwargs):
+        self.max_length, self.allow_empty_file = max_length, allow_empty_file
+        if "use_url" in kwargs:  # else the class attribute, or UPLOADED_FILES_USE_URL
             self.use_url = kwargs.pop("use_url")
         super().__init__(**kwargs)
 
     def to_internal_value(self, data: Any) -> Any:
+        """An uploaded file: anything with a non-empty name (and content, unless allowed)."""
         try:
-            file_name = data.name
-            file_size = data.size
+            name, size = data.name, data.size
         except AttributeError:
             self.fail("invalid")
-        if not file_name:
+        if not name:
             self.fail("no_name")
-        if not self.allow_empty_file and not file_size:
+        if not (size or self.allow_empty_file):
             self.fail("empty")
-        if self.max_length and len(file_name) > self.max_length:
-            self.fail("max_length", max_length=self.max_length, length=len(file_name))
+        if self.max_length and len(name) > self.max_length:
+            self.fail("max_length", max_length=self.max_length, length=len(name))
         return data
 
     def to_representation(self, value: Any) -> Any:
+        """The file's URL (absolute when there is a request), or its name without use_url."""
         if not value:
             return None
-        if getattr(self, "use_url", api_settings.UPLOADED_FILES_USE_URL):
-            try:
-                url = value.url
-            except AttributeError:
-                return None
-            request = self.context.get("request", None)
-            if request is not None:
-                return request.build_absolute_uri(url)
-            return url
-        return value.name
+        if not getattr(self, "use_url", api_settings.UPLOADED_FILES_USE_URL):
+            return value.name
+        try:
+            url = value.url
+        except AttributeError:
+            return None  # a storage without URLs: nothing to link to
+        request = self.context.get("request")
+        return url if request is None else request.build_absolute_uri(url)
 
 
 class ImageField(FileField):

@@ -174,11 +174,11 @@ class FloatField(Field):
             self.fail("max_string_length")
         try:
             value = float(data)
-        except (TypeError, ValueError):
-            self.fail("invalid")
-        except OverflowError:
+        except OverflowError:  # an int too large for a float
             self.fail("overflow")
-        if math.isnan(value) or math.isinf(value):
+        except (TypeError, ValueError):
+            value = math.nan  # not a number: refused below, as NaN and infinities are
+        if not math.isfinite(value):
             self.fail("invalid")
         return value
 
@@ -230,23 +230,17 @@ class DecimalField(Field):
         normalize_output: bool = False,
         **kwargs: Any,
     ):
-        self.max_digits = max_digits
-        self.decimal_places = decimal_places
-        self.localize = localize
-        self.normalize_output = normalize_output
-        if coerce_to_string is not None:
-            self.coerce_to_string = coerce_to_string
-        if self.localize:
-            self.coerce_to_string = True
-        self.max_value = max_value
-        self.min_value = min_value
+        self.max_digits, self.decimal_places = max_digits, decimal_places
+        self.localize, self.normalize_output = localize, normalize_output
+        # Localized output is always text; else an explicit choice beats the setting.
+        if localize or coerce_to_string is not None:
+            self.coerce_to_string = True if localize else coerce_to_string
+        self.max_value, self.min_value = max_value, min_value
         for name, limit in (("max_value", max_value), ("min_value", min_value)):
             if limit is not None and not isinstance(limit, (int, decimal.Decimal)):
                 warnings.warn(f"{name} should be an integer or Decimal instance.", stacklevel=2)
-        if max_digits is not None and decimal_places is not None:
-            self.max_whole_digits = max_digits - decimal_places
-        else:
-            self.max_whole_digits = None
+        unbounded = max_digits is None or decimal_places is None
+        self.max_whole_digits = None if unbounded else max_digits - decimal_places
         super().__init__(**kwargs)
         _add_range_validators(self, DecimalField, kwargs.get("validators"))
         if rounding is not None:
@@ -288,41 +282,32 @@ class DecimalField(Field):
     def validate_precision(self, value: decimal.Decimal) -> decimal.Decimal:
         """Fail when the number has more digits, places or whole digits than allowed."""
         _sign, digits, exponent = value.as_tuple()
-        if exponent >= 0:  # 1234500
-            total_digits = len(digits) + exponent
-            whole_digits = total_digits
-            decimal_places = 0
-        elif len(digits) > -exponent:  # 123.45
-            total_digits = len(digits)
-            whole_digits = total_digits + exponent
-            decimal_places = -exponent
-        else:  # 0.001234
-            total_digits = -exponent
-            whole_digits = 0
-            decimal_places = total_digits
-        if self.max_digits is not None and total_digits > self.max_digits:
-            self.fail("max_digits", max_digits=self.max_digits)
-        if self.decimal_places is not None and decimal_places > self.decimal_places:
-            self.fail("max_decimal_places", max_decimal_places=self.decimal_places)
-        if self.max_whole_digits is not None and whole_digits > self.max_whole_digits:
-            self.fail("max_whole_digits", max_whole_digits=self.max_whole_digits)
+        # 1234500 (exponent 2): 7 whole digits; 123.45: 3 + 2 places; 0.001234: 0 + 6 places.
+        places = max(0, -exponent)
+        whole = max(0, len(digits) + exponent)
+        limits = (
+            ("max_digits", self.max_digits, whole + places),
+            ("max_decimal_places", self.decimal_places, places),
+            ("max_whole_digits", self.max_whole_digits, whole),
+        )
+        for code, limit, found in limits:
+            if limit is not None and found > limit:
+                self.fail(code, **{code: limit})
         return value
 
     def to_representation(self, value: Any) -> Any:
         """Quantized to `decimal_places`; text ('{:f}', or localized) unless coercion is off."""
-        coerce_to_string = getattr(self, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
+        as_text = getattr(self, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
         if value is None:
-            return "" if coerce_to_string else None
-        if not isinstance(value, decimal.Decimal):
-            value = decimal.Decimal(str(value).strip())
-        quantized = self.quantize(value)
-        if self.normalize_output:
-            quantized = quantized.normalize()
-        if not coerce_to_string:
-            return quantized
-        if self.localize:
-            return localize_input(quantized)
-        return f"{quantized:f}"
+            return "" if as_text else None
+        number = (
+            value if isinstance(value, decimal.Decimal) else decimal.Decimal(str(value).strip())
+        )
+        rounded = self.quantize(number)
+        shown = rounded.normalize() if self.normalize_output else rounded
+        if not as_text:
+            return shown
+        return localize_input(shown) if self.localize else f"{shown:f}"
 
     def quantize(self, value: decimal.Decimal) -> decimal.Decimal:
         """Round to `decimal_places` (with `rounding`), in a context of `max_digits` precision."""

@@ -94,9 +94,8 @@ def _formatted(value: Any, output_format: str | None, kind: str) -> Any:
         "losing timezone information. Use a custom read-only field and deal with timezone "
         "issues explicitly."
     )
-    if output_format.lower() == ISO_8601:
-        return value.isoformat()
-    return value.strftime(output_format)
+    iso = output_format.lower() == ISO_8601
+    return value.isoformat() if iso else value.strftime(output_format)
 
 
 class DateTimeField(_FormattedField):
@@ -172,13 +171,11 @@ class DateTimeField(_FormattedField):
         output_format = getattr(self, "format", api_settings.DATETIME_FORMAT)
         if output_format is None or isinstance(value, str):
             return value
-        value = self.enforce_timezone(value)
-        if output_format.lower() == ISO_8601:
-            text = value.isoformat()
-            if text.endswith("+00:00"):
-                text = text[:-6] + "Z"
-            return text
-        return value.strftime(output_format)
+        moment = self.enforce_timezone(value)
+        if output_format.lower() != ISO_8601:
+            return moment.strftime(output_format)
+        text = moment.isoformat()
+        return f"{text[:-6]}Z" if text.endswith("+00:00") else text
 
 
 class DateField(_FormattedField):

@@ -83,36 +83,39 @@ class BooleanField(Field):
             return Rejected([field_error(self, "invalid", input=data)])
         return UNDECIDED if self.validators else value
 
-    def to_internal_value(self, data: Any) -> bool | None:
-        if isinstance(data, str):
-            data = data.lower()
+    def _meaning(self, value: Any) -> Any:
+        """True / False (or None, when nullable) for a known spelling of `value`; else _UNKNOWN.
+
+        `value` is compared lower-cased when it is text.
+        """
         try:
-            if data in self.TRUE_VALUES:
-                return True
-            if data in self.FALSE_VALUES:
-                return False
-            if data in self.NULL_VALUES and self.allow_null:
+            for meaning, spellings in ((True, self.TRUE_VALUES), (False, self.FALSE_VALUES)):
+                if value in spellings:
+                    return meaning
+            if self.allow_null and value in self.NULL_VALUES:
                 return None
         except TypeError:  # unhashable input (a list, a dict)
             pass
-        self.fail("invalid", input=data)
+        return _UNKNOWN
+
+    def to_internal_value(self, data: Any) -> bool | None:
+        if isinstance(data, str):
+            data = data.lower()
+        meaning = self._meaning(data)
+        if meaning is _UNKNOWN:
+            self.fail("invalid", input=data)
+        return meaning
 
     def to_representation(self, value: Any) -> bool | None:
         """A bool; other values through the same spellings, else their truth value."""
         if value is True or value is False:
             return value
-        if isinstance(value, str):
-            value = value.lower()
-        try:
-            if value in self.TRUE_VALUES:
-                return True
-            if value in self.FALSE_VALUES:
-                return False
-            if value in self.NULL_VALUES and self.allow_null:
-                return None
-        except TypeError:
-            pass
-        return bool(value)
+        meaning = self._meaning(value.lower() if isinstance(value, str) else value)
+        return bool(value) if meaning is _UNKNOWN else meaning
+
+
+# What BooleanField._meaning() gives for a value that is no spelling of a boolean.
+_UNKNOWN = object()
 
 
 class CharField(Field):
@@ -337,10 +340,10 @@ class IPAddressField(CharField):
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
             self.fail("invalid", value=data)
-        if ":" in data:
-            try:
-                if self.protocol in ("both", "ipv6"):
-                    return clean_ipv6_address(data, self.unpack_ipv4)
-            except DjangoValidationError:
-                self.fail("invalid", value=data)
-        return super().to_internal_value(data)
+        if ":" not in data or self.protocol not in ("both", "ipv6"):
+            return super().to_internal_value(data)
+        # An IPv6 address, written in its canonical (compressed) form.
+        try:
+            return clean_ipv6_address(data, self.unpack_ipv4)
+        except DjangoValidationError:
+            self.fail("invalid", value=data)

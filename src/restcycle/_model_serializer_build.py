@@ -290,35 +290,39 @@ def build_model_fields(serializer: Any) -> dict:
 
     declared_fields = copy.deepcopy(serializer._declared_fields)
     model = serializer.Meta.model
-    depth = getattr(serializer.Meta, "depth", 0)
-    if depth is not None:
-        assert depth >= 0, "'depth' may not be negative."
-        assert depth <= 10, "'depth' may not be greater than 10."
-
+    depth = _checked_depth(serializer.Meta)
     info = model_meta.get_field_info(model)
-    field_names = serializer.get_field_names(declared_fields, info)
-
-    extra_kwargs = serializer.get_extra_kwargs()
+    names = serializer.get_field_names(declared_fields, info)
     extra_kwargs, hidden_fields = serializer.get_uniqueness_extra_kwargs(
-        field_names, declared_fields, extra_kwargs
+        names, declared_fields, serializer.get_extra_kwargs()
     )
-
-    fields = {}
-    for field_name in field_names:
-        if field_name in declared_fields:
-            fields[field_name] = declared_fields[field_name]
-            continue
-        extra_field_kwargs = extra_kwargs.get(field_name, {})
-        source = extra_field_kwargs.get("source", "*")
-        if source == "*":
-            source = field_name
-        field_class, field_kwargs = serializer.build_field(source, info, model, depth)
-        field_kwargs = serializer.include_extra_kwargs(field_kwargs, extra_field_kwargs)
-        fields[field_name] = field_class(**field_kwargs)
-
+    # A declared field is used as declared; any other is built from the model.
+    fields = {
+        name: declared_fields[name]
+        if name in declared_fields
+        else _field_from_model(serializer, name, extra_kwargs.get(name, {}), info, depth)
+        for name in names
+    }
     fields.update(hidden_fields)
     _check_to_many_defaults(serializer, fields, info)
     return fields
+
+
+def _checked_depth(meta: Any) -> int | None:
+    """Meta.depth (0 by default), which nests relations at most ten levels deep."""
+    depth = getattr(meta, "depth", 0)
+    assert depth is None or depth >= 0, "'depth' may not be negative."
+    assert depth is None or depth <= 10, "'depth' may not be greater than 10."
+    return depth
+
+
+def _field_from_model(serializer: Any, name: str, extra: dict, info: Any, depth: Any) -> Any:
+    """The field build_field() makes for `name` (or its extra_kwargs source), kwargs applied."""
+    source = extra.get("source", "*")
+    field_class, field_kwargs = serializer.build_field(
+        name if source == "*" else source, info, serializer.Meta.model, depth
+    )
+    return field_class(**serializer.include_extra_kwargs(field_kwargs, extra))
 
 
 def _check_to_many_defaults(serializer: Any, fields: dict, info: Any) -> None:
@@ -536,26 +540,31 @@ def model_fields_for(
     serializer: Any, field_names: list, declared_fields: dict, extra_kwargs: dict
 ) -> dict:
     """{source: model field} for the serializer fields that map straight onto one."""
-    model = serializer.Meta.model
+    sources = (
+        _source_of(name, declared_fields, extra_kwargs.get(name, {})) for name in field_names
+    )
+    # A dotted or '*' source is not one model field; a property or method is not a field.
     result = {}
-    for field_name in field_names:
-        if field_name in declared_fields:
-            field = declared_fields[field_name]
-            source = field.source or field_name
-        else:
-            try:
-                source = extra_kwargs[field_name]["source"]
-            except KeyError:
-                source = field_name
-        if "." in source or source == "*":
-            continue
-        try:
-            field = model._meta.get_field(source)
-        except Exception:  # FieldDoesNotExist: a property or method, not a model field
-            continue
-        if isinstance(field, models.Field):
-            result[source] = field
+    for source in sources:
+        if "." not in source and source != "*":
+            model_field = _model_field_or_none(serializer.Meta.model, source)
+            if isinstance(model_field, models.Field):
+                result[source] = model_field
     return result
+
+
+def _source_of(name: str, declared_fields: dict, extra: dict) -> str:
+    """Where field `name` reads from: its declared source, or Meta.extra_kwargs' 'source'."""
+    if name in declared_fields:
+        return declared_fields[name].source or name
+    return extra.get("source", name)
+
+
+def _model_field_or_none(model: Any, name: str) -> Any:
+    try:
+        return model._meta.get_field(name)
+    except Exception:  # FieldDoesNotExist
+        return None
 
 
 def uniqueness_extra_kwargs(
@@ -566,57 +575,56 @@ def uniqueness_extra_kwargs(
 
     model = serializer.Meta.model
     model_fields = serializer._get_model_fields(field_names, declared_fields, extra_kwargs)
+    hidden_fields = {}
+    for name in _uniqueness_constrained(serializer, model, model_fields):
+        default = _omitted_value(model._meta.get_field(name))
+        if name in model_fields:
+            # The user's own extra_kwargs for the field win over what uniqueness implies.
+            implied = {"required": True} if default is empty else {"default": default}
+            extra_kwargs[name] = {**implied, **extra_kwargs.get(name, {})}
+        elif default is not empty:
+            # Not on the serializer, but has a default: validate with a hidden field.
+            hidden_fields[name] = HiddenField(default=default)
+    return extra_kwargs, hidden_fields
 
-    constraint_names = set()
-    for model_field in model_fields.values():
-        constraint_names |= {
-            model_field.unique_for_date,
-            model_field.unique_for_month,
-            model_field.unique_for_year,
-        }
-    constraint_names -= {None}
 
-    model_field_names = set(model_fields)
+_DATE_UNIQUENESS = ("unique_for_date", "unique_for_month", "unique_for_year")
+
+
+def _uniqueness_constrained(serializer: Any, model: Any, model_fields: dict) -> set:
+    """Model field names a uniqueness validator will need a value for.
+
+    The unique_for_* dates of the serializer's model fields, and every field of a
+    unique-together set whose fields the serializer covers completely.
+    """
+    names = {getattr(field, attr) for field in model_fields.values() for attr in _DATE_UNIQUENESS}
+    names.discard(None)
+    covered = set(model_fields)
     for (
         together,
         _queryset,
         condition_fields,
         _condition,
     ) in serializer.get_unique_together_constraints(model):
-        names = set(together) | set(condition_fields)
-        if model_field_names.issuperset(names):
-            constraint_names |= names
+        group = {*together, *condition_fields}
+        if group <= covered:
+            names |= group
+    return names
 
-    hidden_fields = {}
-    uniqueness_kwargs = {}
-    for name in constraint_names:
-        model_field = model._meta.get_field(name)
-        if getattr(model_field, "auto_now_add", None):
-            default = CreateOnlyDefault(timezone.now)
-        elif getattr(model_field, "auto_now", None):
-            default = timezone.now
-        elif model_field.has_default():
-            default = model_field.default
-        elif model_field.null:
-            default = None
-        elif model_field.blank and isinstance(model_field, (models.CharField, models.TextField)):
-            default = ""  # what the database stores for an omitted blank text field
-        else:
-            default = empty
 
-        if name in model_fields:
-            uniqueness_kwargs[name] = (
-                {"required": True} if default is empty else {"default": default}
-            )
-        elif default is not empty:
-            # Not on the serializer, but has a default: validate with a hidden field.
-            hidden_fields[name] = HiddenField(default=default)
-
-    for key, value in uniqueness_kwargs.items():
-        if key in extra_kwargs:
-            value.update(extra_kwargs[key])
-        extra_kwargs[key] = value
-    return extra_kwargs, hidden_fields
+def _omitted_value(model_field: Any) -> Any:
+    """What a create stores for `model_field` when the input leaves it out; else `empty`."""
+    if getattr(model_field, "auto_now_add", None):
+        return CreateOnlyDefault(timezone.now)
+    if getattr(model_field, "auto_now", None):
+        return timezone.now
+    if model_field.has_default():
+        return model_field.default
+    if model_field.null:
+        return None
+    # The database stores "" for an omitted blank text field.
+    is_text = isinstance(model_field, (models.CharField, models.TextField))
+    return "" if model_field.blank and is_text else empty
 
 
 # model -> whether it has any unique-together set or multi-field UniqueConstraint.

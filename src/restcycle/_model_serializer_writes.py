@@ -76,16 +76,17 @@ def create_instance(serializer: Any, validated_data: dict) -> Any:
 def update_instance(serializer: Any, instance: Any, validated_data: dict) -> Any:
     """Set each attribute on `instance` and save; to-many relations set after the save."""
     raise_errors_on_nested_writes("update", serializer, validated_data)
-    info = model_meta.get_field_info(instance)
-
-    m2m_fields = []
+    relations = model_meta.get_field_info(instance).relations
+    # Setting a to-many relation sends signals that may change the instance: only after save.
+    after_save = {
+        attr: value
+        for attr, value in validated_data.items()
+        if attr in relations and relations[attr].to_many
+    }
     for attr, value in validated_data.items():
-        if attr in info.relations and info.relations[attr].to_many:
-            m2m_fields.append((attr, value))
-        else:
+        if attr not in after_save:
             setattr(instance, attr, value)
     instance.save()
-    # Setting to-many relations sends signals that may change the instance; after save.
-    for attr, value in m2m_fields:
+    for attr, value in after_save.items():
         getattr(instance, attr).set(value)
     return instance

@@ -54,15 +54,18 @@ def run_validation(serializer: Any, data: Any) -> Any:
     is_empty_value, data = serializer.validate_empty_values(data)
     if is_empty_value:
         return data
+    return _checked(serializer, serializer.to_internal_value(data))
 
-    value = serializer.to_internal_value(data)
+
+def _checked(serializer: Any, value: Any) -> Any:
+    """`value` through the serializer's validators and validate(), errors as the error dict."""
     try:
         serializer.run_validators(value)
-        value = serializer.validate(value)
-        assert value is not None, ".validate() should return the validated data"
+        validated = serializer.validate(value)
     except (ValidationError, DjangoValidationError) as exc:
         raise ValidationError(detail=as_serializer_error(exc))
-    return value
+    assert validated is not None, ".validate() should return the validated data"
+    return validated
 
 
 def save(serializer: Any, validated_data: Any) -> Any:
@@ -126,19 +129,20 @@ def warn_list_errors_deprecated() -> None:
 
 
 def default_to_representation(serializer: Any, instance: Any) -> dict:
-    """DRF's field-by-field loop; the reference the compiled plans must agree with."""
-    ret = {}
+    """The field-by-field loop; the reference the compiled plans must agree with.
+
+    A field whose attribute is None (or a pk-only stand-in without a pk) shows None
+    without being asked, so that no field has to handle None itself.
+    """
+    result = {}
     for field in serializer._readable_fields:
         try:
             attribute = field.get_attribute(instance)
         except SkipField:
             continue
-        check_for_none = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
-        if check_for_none is None:
-            ret[field.field_name] = None
-        else:
-            ret[field.field_name] = field.to_representation(attribute)
-    return ret
+        missing = (attribute.pk if isinstance(attribute, PKOnlyObject) else attribute) is None
+        result[field.field_name] = None if missing else field.to_representation(attribute)
+    return result
 
 
 def reference_to_internal_value(serializer: Any, data: Mapping) -> dict:

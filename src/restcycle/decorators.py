@@ -149,14 +149,17 @@ def action(
         raise TypeError("`name` and `suffix` are mutually exclusive arguments.")
 
     def decorator(func: Any) -> Any:
+        method_name = func.__name__
+        # What routers read to build the action's route and view.
         func.mapping = MethodMapper(func, methods)
         func.detail = detail
-        func.url_path = url_path if url_path else func.__name__
-        func.url_name = url_name if url_name else func.__name__.replace("_", "-")
-        func.kwargs = kwargs
+        func.url_path = url_path or method_name
+        func.url_name = url_name or method_name.replace("_", "-")
+        # The view's initkwargs: a display name from the method's, unless one was given.
         if "name" not in kwargs and "suffix" not in kwargs:
-            func.kwargs["name"] = pretty_name(func.__name__)
-        func.kwargs["description"] = func.__doc__ or None
+            kwargs["name"] = pretty_name(method_name)
+        kwargs["description"] = func.__doc__ or None
+        func.kwargs = kwargs
         return func
 
     return decorator

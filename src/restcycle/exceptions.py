@@ -139,6 +139,11 @@ class ValidationError(APIException):
         self.detail = _get_error_details(detail, code)
 
 
+def _detail_or_default(exc: APIException, detail: Any, **params: Any) -> Any:
+    """`detail` if given, else the class's default_detail with `params` filled in."""
+    return force_str(exc.default_detail).format(**params) if detail is None else detail
+
+
 class ParseError(APIException):
     status_code = status.HTTP_400_BAD_REQUEST
     default_detail = _("Malformed request.")
@@ -187,9 +192,7 @@ class MethodNotAllowed(APIException):
     default_code = "method_not_allowed"
 
     def __init__(self, method: str, detail: Any = None, code: str | None = None):
-        if detail is None:
-            detail = force_str(self.default_detail).format(method=method)
-        super().__init__(detail, code)
+        super().__init__(_detail_or_default(self, detail, method=method), code)
 
 
 class NotAcceptable(APIException):
@@ -210,9 +213,7 @@ class UnsupportedMediaType(APIException):
     default_code = "unsupported_media_type"
 
     def __init__(self, media_type: str, detail: Any = None, code: str | None = None):
-        if detail is None:
-            detail = force_str(self.default_detail).format(media_type=media_type)
-        super().__init__(detail, code)
+        super().__init__(_detail_or_default(self, detail, media_type=media_type), code)
 
 
 class Throttled(APIException):

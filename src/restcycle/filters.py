@@ -9,6 +9,7 @@ view does not allow is ignored, never passed to the database.
 
 from __future__ import annotations
 
+import contextlib
 import operator
 import re
 from functools import reduce
@@ -93,12 +94,8 @@ class SearchFilter(BaseFilterBackend):
 
     search_param = SettingDefault("SEARCH_PARAM")
     template = "rest_framework/filters/search.html"
-    lookup_prefixes = {
-        "^": "istartswith",
-        "=": "iexact",
-        "@": "search",
-        "$": "iregex",
-    }
+    # A search field's prefix picks its lookup (documented): starts-with, exact, full-text, regex.
+    lookup_prefixes = {"^": "istartswith", "=": "iexact", "@": "search", "$": "iregex"}
     default_lookup = "icontains"
     search_title = _("Search")
     search_description = _("A search term.")
@@ -230,6 +227,16 @@ class UnaccentedSearchFilter(SearchFilter):
     default_lookup = "unaccent__icontains"
 
 
+def _serializer_class_of(view: Any) -> Any:
+    """The view's serializer class, or None when it has none."""
+    if not hasattr(view, "get_serializer_class"):
+        return getattr(view, "serializer_class", None)
+    # The default get_serializer_class() asserts when there is none.
+    with contextlib.suppress(AssertionError):
+        return view.get_serializer_class()
+    return None
+
+
 class OrderingFilter(BaseFilterBackend):
     """`?ordering=a,-b` over the fields the view allows; otherwise the view's `ordering`.
 
@@ -263,15 +270,7 @@ class OrderingFilter(BaseFilterBackend):
         self, queryset: Any, view: Any, context: dict | None = None
     ) -> list[tuple[str, Any]]:
         """The serializer's readable, model-backed fields, as (ORM path, label) pairs."""
-        if hasattr(view, "get_serializer_class"):
-            try:
-                serializer_class = view.get_serializer_class()
-            except AssertionError:
-                # The default get_serializer_class() asserts when there is none.
-                serializer_class = None
-        else:
-            serializer_class = getattr(view, "serializer_class", None)
-
+        serializer_class = _serializer_class_of(view)
         if serializer_class is None:
             raise ImproperlyConfigured(
                 f"Cannot use {self.__class__.__name__} on a view which does not have either a "

@@ -87,33 +87,24 @@ class SimpleMetadata(BaseMetadata):
         metadata: dict[str, Any] = {
             "name": view.get_view_name(),
             "description": view.get_view_description(),
-            "renders": [renderer.media_type for renderer in view.renderer_classes],
-            "parses": [parser.media_type for parser in view.parser_classes],
         }
-        if hasattr(view, "get_serializer"):
-            actions = self.determine_actions(request, view)
-            if actions:
-                metadata["actions"] = actions
+        for key, classes in (("renders", view.renderer_classes), ("parses", view.parser_classes)):
+            metadata[key] = [media_class.media_type for media_class in classes]
+        # Only a view with a serializer has writable fields to describe.
+        actions = self.determine_actions(request, view) if hasattr(view, "get_serializer") else {}
+        if actions:
+            metadata["actions"] = actions
         return metadata
 
     def determine_actions(self, request: Any, view: Any) -> dict[str, Any]:
         """Field info for POST and PUT, where the view has them and the user may use them."""
         actions = {}
-        allowed = set(view.allowed_methods)
-        for method in ("POST", "PUT"):
-            if method not in allowed:
-                continue
+        for method in [method for method in ("POST", "PUT") if method in view.allowed_methods]:
+            # The checks and the serializer see the request as if it were `method`.
             view.request = clone_request(request, method)
             try:
-                if hasattr(view, "check_permissions"):
-                    view.check_permissions(view.request)
-                # PUT acts on an object: the user needs permission on that object too.
-                if method == "PUT" and hasattr(view, "get_object"):
-                    view.get_object()
-            except (exceptions.APIException, PermissionDenied, Http404):
-                pass
-            else:
-                actions[method] = self.get_serializer_info(view.get_serializer())
+                if _may_use(view, method):
+                    actions[method] = self.get_serializer_info(view.get_serializer())
             finally:
                 view.request = request
         return actions
@@ -138,24 +129,41 @@ class SimpleMetadata(BaseMetadata):
             "type": _field_type_name(field),
             "required": getattr(field, "required", False),
         }
-        for attribute in _FIELD_ATTRIBUTES:
-            value = getattr(field, attribute, None)
-            if value is not None and value != "":
-                info[attribute] = force_str(value, strings_only=True)
-
+        set_values = ((name, getattr(field, name, None)) for name in _FIELD_ATTRIBUTES)
+        info.update(
+            (name, force_str(value, strings_only=True))
+            for name, value in set_values
+            if value is not None and value != ""
+        )
+        # A list's child, or a nested serializer's fields, described the same way.
         if getattr(field, "child", None):
             info["child"] = self.get_field_info(field.child)
         elif getattr(field, "fields", None):
             info["children"] = self.get_serializer_info(field)
-
         # Related fields' choices would be a query per request (and could be huge).
-        if (
-            not info.get("read_only")
-            and not isinstance(field, (RelatedField, ManyRelatedField))
-            and hasattr(field, "choices")
-        ):
-            info["choices"] = [
-                {"value": value, "display_name": force_str(display, strings_only=True)}
-                for value, display in field.choices.items()
-            ]
+        related = isinstance(field, (RelatedField, ManyRelatedField))
+        if not (info.get("read_only") or related) and hasattr(field, "choices"):
+            info["choices"] = _choice_list(field.choices)
         return info
+
+
+def _may_use(view: Any, method: str) -> bool:
+    """Whether `view.request`'s user passes the view's checks for `method`.
+
+    PUT acts on an object: the user needs permission on that object too.
+    """
+    try:
+        if hasattr(view, "check_permissions"):
+            view.check_permissions(view.request)
+        if method == "PUT" and hasattr(view, "get_object"):
+            view.get_object()
+    except (exceptions.APIException, PermissionDenied, Http404):
+        return False
+    return True
+
+
+def _choice_list(choices: dict) -> list[dict[str, Any]]:
+    return [
+        {"value": value, "display_name": force_str(display, strings_only=True)}
+        for value, display in choices.items()
+    ]

@@ -62,21 +62,23 @@ class RetrieveModelMixin:
         return Response(serializer.data)
 
 
+def _forget_prefetched(instance: Any) -> None:
+    """Related objects prefetched before an update are stale: the response reads them again."""
+    if getattr(instance, "_prefetched_objects_cache", None):
+        instance._prefetched_objects_cache = {}
+
+
 class UpdateModelMixin:
     """Update an instance: PUT replaces it, PATCH (`partial_update`) changes the fields sent."""
 
     def update(self, request: Any, *args: Any, **kwargs: Any) -> Response:
-        partial = kwargs.pop("partial", False)
         instance = self.get_object()
-        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        serializer = self.get_serializer(
+            instance, data=request.data, partial=kwargs.pop("partial", False)
+        )
         serializer.is_valid(raise_exception=True)
         self.perform_update(serializer)
-
-        if getattr(instance, "_prefetched_objects_cache", None):
-            # Related objects prefetched before the update are stale now; dropping
-            # the cache makes the response read them again.
-            instance._prefetched_objects_cache = {}
-
+        _forget_prefetched(instance)
         return Response(serializer.data)
 
     def perform_update(self, serializer: Any) -> None:

@@ -199,20 +199,20 @@ class PageNumberPagination(BasePagination):
         self.request = request
         page_size = self.get_page_size(request)
         if not page_size:
-            return None
+            return None  # no page size given and no default: not paginated
+        self.page = self._requested_page(request, self.django_paginator_class(queryset, page_size))
+        self.display_page_controls = self.template is not None and self.page.paginator.num_pages > 1
+        return list(self.page)
 
-        paginator = self.django_paginator_class(queryset, page_size)
+    def _requested_page(self, request: Any, paginator: Any) -> Any:
+        """The page `?page=` names; a number out of range, or not a number, is a 404."""
         page_number = self.get_page_number(request, paginator)
         try:
-            self.page = paginator.page(page_number)
+            return paginator.page(page_number)
         except InvalidPage as exc:
             raise NotFound(
                 self.invalid_page_message.format(page_number=page_number, message=str(exc))
             )
-
-        if paginator.num_pages > 1 and self.template is not None:
-            self.display_page_controls = True
-        return list(self.page)
 
     def get_page_number(self, request: Any, paginator: Any) -> Any:
         page_number = request.query_params.get(self.page_query_param) or 1
@@ -291,17 +291,12 @@ class LimitOffsetPagination(BasePagination):
         self.request = request
         self.limit = self.get_limit(request)
         if self.limit is None:
-            return None
-
-        self.count = self.get_count(queryset)
-        self.offset = self.get_offset(request)
-        if self.count > self.limit and self.template is not None:
-            self.display_page_controls = True
-
-        if self.count == 0 or self.offset > self.count:
-            return []
+            return None  # no limit given and no default: not paginated
+        self.count, self.offset = self.get_count(queryset), self.get_offset(request)
+        self.display_page_controls = self.template is not None and self.count > self.limit
         # Stop at the count: an absurd ?limit= must not overflow the database's LIMIT.
-        return list(queryset[self.offset : min(self.offset + self.limit, self.count)])
+        stop = min(self.offset + self.limit, self.count)
+        return list(queryset[self.offset : stop]) if self.offset < stop else []
 
     def get_paginated_response(self, data: Any) -> Response:
         return _counted_page_response(self, self.count, data)
@@ -563,16 +558,15 @@ class CursorPagination(BasePagination):
         return Cursor(offset=offset, reverse=reverse, position=position)
 
     def encode_cursor(self, cursor: Cursor) -> str:
-        tokens = {}
-        if cursor.offset != 0:
-            tokens["o"] = str(cursor.offset)
-        if cursor.reverse:
-            tokens["r"] = "1"
-        if cursor.position is not None:
-            tokens["p"] = cursor.position
-        querystring = parse.urlencode(tokens, doseq=True)
-        encoded = b64encode(querystring.encode("ascii")).decode("ascii")
-        return replace_query_param(self.base_url, self.cursor_query_param, encoded)
+        """This page's URL with `cursor`: its non-default parts, base64 of a query string."""
+        parts = (
+            ("o", str(cursor.offset), cursor.offset != 0),
+            ("r", "1", cursor.reverse),
+            ("p", cursor.position, cursor.position is not None),
+        )
+        present = [(key, value) for key, value, given in parts if given]
+        token = b64encode(parse.urlencode(present, doseq=True).encode("ascii"))
+        return replace_query_param(self.base_url, self.cursor_query_param, token.decode("ascii"))
 
     def _get_position_from_instance(self, instance: Any, ordering: tuple[str, ...]) -> str | None:
         field_name = ordering[0].lstrip("-")

@@ -182,14 +182,11 @@ class MultiPartParser(BaseParser):
     ) -> DataAndFiles:
         parser_context = parser_context or {}
         request = parser_context["request"]
-        encoding = get_encoding(parser_context)
-        meta = request.META.copy()
-        meta["CONTENT_TYPE"] = media_type
-        upload_handlers = request.upload_handlers
-
+        # Django's parser takes the boundary from META's content type: the negotiated one here.
+        meta = {**request.META, "CONTENT_TYPE": media_type}
+        arguments = (meta, stream, request.upload_handlers, get_encoding(parser_context))
         try:
-            parser = DjangoMultiPartParser(meta, stream, upload_handlers, encoding)
-            data, files = parser.parse()
+            data, files = DjangoMultiPartParser(*arguments).parse()
         except MultiPartParserError as exc:
             raise ParseError(f"Multipart form parse error - {exc}") from exc
         except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent) as exc:
@@ -217,51 +214,16 @@ class FileUploadParser(BaseParser):
     ) -> DataAndFiles:
         parser_context = parser_context or {}
         request = parser_context["request"]
-        encoding = parser_context.get("encoding", settings.DEFAULT_CHARSET)
-        meta = request.META
-        upload_handlers = request.upload_handlers
         filename = self.get_filename(stream, media_type, parser_context)
         if not filename:
             raise ParseError(self.errors["no_filename"])
-
-        content_type = meta.get("HTTP_CONTENT_TYPE", meta.get("CONTENT_TYPE", ""))
-        try:
-            content_length = int(meta.get("HTTP_CONTENT_LENGTH", meta.get("CONTENT_LENGTH", 0)))
-        except (ValueError, TypeError):
-            content_length = None
-
-        # A handler may take the whole stream at once (handle_raw_input returns the file).
-        for handler in upload_handlers:
-            result = handler.handle_raw_input(stream, meta, content_length, None, encoding)
-            if result is not None:
-                return DataAndFiles({}, {"file": result[1]})
-
-        # Otherwise stream the body through the handlers in chunks, as Django does.
-        chunk_sizes = [handler.chunk_size for handler in upload_handlers if handler.chunk_size]
-        chunk_size = min([2**31 - 4, *chunk_sizes])
-        active_handlers = list(upload_handlers)
-        for index, handler in enumerate(upload_handlers):
-            try:
-                handler.new_file(None, filename, content_type, content_length, encoding)
-            except StopFutureHandlers:
-                active_handlers = active_handlers[: index + 1]
-                break
-
-        received = [0] * len(active_handlers)
-        for chunk in ChunkIter(stream, chunk_size):
-            for index, handler in enumerate(active_handlers):
-                chunk_length = len(chunk)
-                chunk = handler.receive_data_chunk(chunk, received[index])
-                received[index] += chunk_length
-                if chunk is None:
-                    break
-
-        for index, handler in enumerate(active_handlers):
-            file_obj = handler.file_complete(received[index])
-            if file_obj is not None:
-                return DataAndFiles({}, {"file": file_obj})
-
-        raise ParseError(self.errors["unhandled"])
+        encoding = parser_context.get("encoding", settings.DEFAULT_CHARSET)
+        file_obj = _handled_upload(
+            stream, request.upload_handlers, request.META, filename, encoding
+        )
+        if file_obj is None:
+            raise ParseError(self.errors["unhandled"])
+        return DataAndFiles({}, {"file": file_obj})
 
     def get_filename(self, stream: Any, media_type: str | None, parser_context: dict) -> str | None:
         """The upload's filename: the URL's `filename` kwarg, else Content-Disposition's."""
@@ -276,6 +238,57 @@ class FileUploadParser(BaseParser):
             return None
         # Django decodes RFC 2231/8187 `filename*` into `filename`, preferring it.
         return params.get("filename*") or params.get("filename")
+
+
+def _handled_upload(stream: Any, handlers: list, meta: dict, filename: str, encoding: str) -> Any:
+    """The file Django's upload handlers make of the body `stream`; None if none of them did.
+
+    A handler may take the whole stream at once (handle_raw_input); otherwise the body is
+    streamed through them in chunks, as Django does for a multipart file.
+    """
+    try:
+        content_length = int(meta.get("HTTP_CONTENT_LENGTH", meta.get("CONTENT_LENGTH", 0)))
+    except (ValueError, TypeError):
+        content_length = None
+    whole = (
+        handler.handle_raw_input(stream, meta, content_length, None, encoding)
+        for handler in handlers
+    )
+    taken = next((result for result in whole if result is not None), None)
+    if taken is not None:
+        return taken[1]
+
+    content_type = meta.get("HTTP_CONTENT_TYPE", meta.get("CONTENT_TYPE", ""))
+    receivers = _opened_handlers(handlers, filename, content_type, content_length, encoding)
+    chunk_size = min([2**31 - 4, *(h.chunk_size for h in handlers if h.chunk_size)])
+    received = _feed(receivers, ChunkIter(stream, chunk_size))
+    completed = (handler.file_complete(size) for handler, size in zip(receivers, received))
+    return next((file_obj for file_obj in completed if file_obj is not None), None)
+
+
+def _opened_handlers(handlers: list, *new_file_args: Any) -> list:
+    """The handlers told of the new file: up to the first that stops those after it."""
+    opened = []
+    for handler in handlers:
+        opened.append(handler)
+        try:
+            handler.new_file(None, *new_file_args)
+        except StopFutureHandlers:
+            break
+    return opened
+
+
+def _feed(handlers: list, chunks: Any) -> list[int]:
+    """Pass each chunk down the handlers until one keeps it; the bytes each one was given."""
+    received = [0] * len(handlers)
+    for chunk in chunks:
+        index = 0
+        while chunk is not None and index < len(handlers):
+            size = len(chunk)
+            chunk = handlers[index].receive_data_chunk(chunk, received[index])
+            received[index] += size
+            index += 1
+    return received
 
 
 # Parsers whose own parse() reads the body with read_body (see reads_body_within_limit).

@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from operator import attrgetter
 from typing import Any
 from urllib import parse
@@ -139,6 +138,15 @@ class _HTMLSelectOptions:
         )
 
 
+_QUERYSET_NEEDED = (
+    "Relational field must provide a `queryset` argument, "
+    "override `get_queryset`, or set read_only=`True`."
+)
+_QUERYSET_UNUSED = (
+    "Relational fields should not provide a `queryset` argument, when setting read_only=`True`."
+)
+
+
 class RelatedField(_HTMLSelectOptions, Field):
     """Base of fields that represent a related model instance."""
 
@@ -147,17 +155,14 @@ class RelatedField(_HTMLSelectOptions, Field):
     def __init__(self, **kwargs: Any):
         self.queryset = kwargs.pop("queryset", self.queryset)
         self._pop_html_cutoff(kwargs)
-        if not method_overridden("get_queryset", RelatedField, self):
-            assert self.queryset is not None or kwargs.get("read_only"), (
-                "Relational field must provide a `queryset` argument, "
-                "override `get_queryset`, or set read_only=`True`."
-            )
-        assert not (self.queryset is not None and kwargs.get("read_only")), (
-            "Relational fields should not provide a `queryset` argument, "
-            "when setting read_only=`True`."
+        read_only, has_queryset = kwargs.get("read_only"), self.queryset is not None
+        # A writable relation needs its choices: a queryset, or a get_queryset() of its own.
+        assert has_queryset or read_only or method_overridden("get_queryset", RelatedField, self), (
+            _QUERYSET_NEEDED
         )
-        kwargs.pop("many", None)
-        kwargs.pop("allow_empty", None)
+        assert not (has_queryset and read_only), _QUERYSET_UNUSED
+        for list_option in ("many", "allow_empty"):  # ManyRelatedField's, not ours
+            kwargs.pop(list_option, None)
         super().__init__(**kwargs)
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
@@ -194,17 +199,20 @@ class RelatedField(_HTMLSelectOptions, Field):
 
     def get_attribute(self, instance: Any) -> Any:
         if self.use_pk_only_optimization() and self.source_attrs:
-            # Read the foreign key column instead of fetching the related object.
-            with contextlib.suppress(AttributeError):
-                attribute_instance = get_attribute(instance, self.source_attrs[:-1])
-                value = attribute_instance.serializable_value(self.source_attrs[-1])
-                if is_simple_callable(value):
-                    # `source` names a method that returns the related object.
-                    value = value()
-                # `source` may name a property that returns an object rather than a pk.
-                value = getattr(value, "pk", value)
-                return PKOnlyObject(pk=value)
+            try:
+                return PKOnlyObject(pk=self._related_pk(instance))
+            except AttributeError:
+                pass  # no such column to read: fetch the object as any field would
         return super().get_attribute(instance)
+
+    def _related_pk(self, instance: Any) -> Any:
+        """The related object's pk, read from the foreign key column, not fetched."""
+        *path, last = self.source_attrs
+        value = get_attribute(instance, path).serializable_value(last)
+        if is_simple_callable(value):
+            value = value()  # `source` names a method that returns the related object
+        # `source` may name a property that returns an object rather than a pk.
+        return getattr(value, "pk", value)
 
     def get_choices(self, cutoff: int | None = None) -> dict:
         """{representation: display text} for the selectable objects (at most `cutoff`)."""
@@ -289,11 +297,14 @@ class HyperlinkedRelatedField(RelatedField):
     }
 
     def __init__(self, view_name: str | None = None, **kwargs: Any):
-        if view_name is not None:
-            self.view_name = view_name
+        self.view_name = self.view_name if view_name is None else view_name
         assert self.view_name is not None, "The `view_name` argument is required."
-        self.lookup_field = kwargs.pop("lookup_field", self.lookup_field)
-        self.lookup_url_kwarg = kwargs.pop("lookup_url_kwarg", self.lookup_field)
+        # The URL's keyword argument is named after the lookup field unless given.
+        lookup_field = kwargs.pop("lookup_field", self.lookup_field)
+        self.lookup_field, self.lookup_url_kwarg = (
+            lookup_field,
+            kwargs.pop("lookup_url_kwarg", lookup_field),
+        )
         self.format = kwargs.pop("format", None)
         # Kept on the instance so versioning schemes and tests can substitute it.
         from .reverse import reverse
@@ -325,43 +336,40 @@ class HyperlinkedRelatedField(RelatedField):
         return self.reverse(view_name, kwargs=kwargs, request=request, format=format)
 
     def to_internal_value(self, data: Any) -> Any:
-        request = self.context.get("request")
-        try:
-            http_prefix = data.startswith(("http:", "https:"))
-        except AttributeError:
-            self.fail("incorrect_type", data_type=type(data).__name__)
-
-        if http_prefix:
-            # An absolute URL: resolve its path, less the script prefix.
-            try:
-                data = parse.urlparse(data).path
-            except ValueError:  # "http://[::1": an unclosed IPv6 host
-                self.fail("no_match")
-            prefix = get_script_prefix()
-            if data.startswith(prefix):
-                data = "/" + data[len(prefix) :]
-
-        try:
-            data = uri_to_iri(parse.unquote(data))
-            match = resolve(data)
-        except (Resolver404, UnicodeError):
-            # UnicodeError: a lone surrogate (JSON's "\ud800") is no URL of ours.
-            self.fail("no_match")
-
-        try:
-            expected_viewname = request.versioning_scheme.get_versioned_viewname(
-                self.view_name, request
-            )
-        except AttributeError:
-            expected_viewname = self.view_name
-
-        if match.view_name != expected_viewname:
+        """The object a hyperlink (an absolute URL or a path) names, if it is this field's view."""
+        match = self._resolve_link(data)
+        if match.view_name != self._expected_view_name():
             self.fail("incorrect_match")
-
         try:
             return self.get_object(match.view_name, match.args, match.kwargs)
         except (ObjectDoesNotExist, ObjectValueError, ObjectTypeError):
             self.fail("does_not_exist")
+
+    def _resolve_link(self, data: Any) -> Any:
+        """The URL match of a hyperlink; an absolute URL by its path, less the script prefix."""
+        try:
+            absolute = data.startswith(("http:", "https:"))
+        except AttributeError:
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        try:
+            path = parse.urlparse(data).path if absolute else data
+        except ValueError:  # "http://[::1": an unclosed IPv6 host
+            self.fail("no_match")
+        prefix = get_script_prefix()
+        if absolute and path.startswith(prefix):
+            path = "/" + path.removeprefix(prefix)
+        try:
+            return resolve(uri_to_iri(parse.unquote(path)))
+        except (Resolver404, UnicodeError):  # a lone surrogate (JSON's "\ud800") is no URL
+            self.fail("no_match")
+
+    def _expected_view_name(self) -> str:
+        """This field's view name as the request's versioning scheme has it (if it has one)."""
+        request = self.context.get("request")
+        try:
+            return request.versioning_scheme.get_versioned_viewname(self.view_name, request)
+        except AttributeError:
+            return self.view_name
 
     def to_representation(self, value: Any) -> Any:
         assert "request" in self.context, (
@@ -369,32 +377,35 @@ class HyperlinkedRelatedField(RelatedField):
             "Add `context={'request': request}` when instantiating the serializer."
         )
         request = self.context["request"]
-        format = self.context.get("format")
+        asked = self.context.get("format")
         # A field with its own format keeps it when the request asked for another one.
-        if format and self.format and self.format != format:
-            format = self.format
-
+        format = self.format if asked and self.format and self.format != asked else asked
         try:
             url = self.get_url(value, self.view_name, request, format)
         except NoReverseMatch:
-            msg = (
-                "Could not resolve URL for hyperlinked relationship using "
-                'view name "%s". You may have failed to include the related '
-                "model in your API, or incorrectly configured the "
-                "`lookup_field` attribute on this field."
-            )
-            if value in ("", None):
-                value_string = {"": "the empty string", None: "None"}[value]
-                msg += (
-                    " WARNING: The value of the field on the model instance "
-                    f"was {value_string}, which may be why it didn't match any "
-                    "entries in your URL conf."
-                )
-            raise ImproperlyConfigured(msg % self.view_name)
+            raise _unresolvable(self.view_name, value)
+        return None if url is None else Hyperlink(url, value)
 
-        if url is None:
-            return None
-        return Hyperlink(url, value)
+
+_NO_REVERSE_MATCH = (
+    "Could not resolve URL for hyperlinked relationship using "
+    'view name "{view_name}". You may have failed to include the related '
+    "model in your API, or incorrectly configured the "
+    "`lookup_field` attribute on this field."
+)
+_EMPTY_LOOKUP_HINT = (
+    " WARNING: The value of the field on the model instance was {value}, which may be why "
+    "it didn't match any entries in your URL conf."
+)
+
+
+def _unresolvable(view_name: str, value: Any) -> ImproperlyConfigured:
+    """The configuration error for a hyperlink that cannot be reversed."""
+    message = _NO_REVERSE_MATCH.format(view_name=view_name)
+    if value in ("", None):
+        shown = "the empty string" if value == "" else "None"
+        message += _EMPTY_LOOKUP_HINT.format(value=shown)
+    return ImproperlyConfigured(message)
 
 
 class HyperlinkedIdentityField(HyperlinkedRelatedField):

@@ -109,15 +109,13 @@ class TemplateHTMLRenderer(BaseRenderer):
         renderer_context: dict | None = None,
     ) -> str:
         renderer_context = renderer_context or {}
-        view = renderer_context["view"]
-        request = renderer_context["request"]
-        response = renderer_context["response"]
-
-        if response.exception:
-            template = self.get_exception_template(response)
-        else:
-            template_names = self.get_template_names(response, view)
-            template = self.resolve_template(template_names)
+        view, request, response = (renderer_context[key] for key in ("view", "request", "response"))
+        # An error has its own template (`<status>.html`, then api_exception.html).
+        template = (
+            self.get_exception_template(response)
+            if response.exception
+            else self.resolve_template(self.get_template_names(response, view))
+        )
         context = self._template_context(data, request, response, renderer_context)
         return template.render(context, request=request)
 
@@ -146,10 +144,10 @@ class TemplateHTMLRenderer(BaseRenderer):
         return data
 
     def get_template_names(self, response: Any, view: Any) -> list[str]:
-        if response.template_name:
-            return [response.template_name]
-        if self.template_name:
-            return [self.template_name]
+        """The response's template, else the renderer's, else what the view names."""
+        chosen = response.template_name or self.template_name
+        if chosen:
+            return [chosen]
         if hasattr(view, "get_template_names"):
             return view.get_template_names()
         if hasattr(view, "template_name"):

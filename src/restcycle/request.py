@@ -129,11 +129,8 @@ class Request:
         self.parsers = parsers or ()
         self.authenticators = authenticators or ()
         self.negotiator = negotiator or self._default_negotiator()
-        self._data = Empty
-        self._files = Empty
-        self._full_data = Empty
-        self._content_type = Empty
-        self._stream = Empty
+        # Worked out on first use: the body may never be read.
+        self._data = self._files = self._full_data = self._content_type = self._stream = Empty
 
         if parser_context is None:
             parser_context = {}
@@ -280,74 +277,60 @@ class Request:
             raise WrappedAttributeError(str(exc)).with_traceback(exc.__traceback__) from exc
 
     def _load_data_and_files(self) -> None:
-        if self._data is Empty:
-            self._data, self._files = self._parse()
-            if self._files:
-                self._full_data = self._data.copy()
-                self._full_data.update(self._files)
-            else:
-                self._full_data = self._data
+        """Parse the body once: `data`, `files`, and `request.data` (both together)."""
+        if self._data is not Empty:
+            return
+        self._data, self._files = self._parse()
+        self._full_data = _with_files(self._data, self._files)
+        if is_form_media_type(self.content_type):
             # Form data is also given to the HttpRequest: middleware reads request.POST, and
             # Django closes uploaded files that it knows of at the end of the request.
-            if is_form_media_type(self.content_type):
-                self._request._post = self.POST
-                self._request._files = self.FILES
+            self._request._post, self._request._files = self.POST, self.FILES
 
     def _load_stream(self) -> None:
-        meta = self._request.META
-        try:
-            content_length = int(meta.get("CONTENT_LENGTH", meta.get("HTTP_CONTENT_LENGTH", 0)))
-        except (ValueError, TypeError):
-            content_length = 0
-
-        if content_length == 0:
-            self._stream = None
-        elif not self._request._read_started:
-            self._stream = self._request
-        else:
+        if not _declared_length(self._request.META):
+            self._stream = None  # no body
+        elif self._request._read_started:
             # Already read (by middleware, say): Django kept the body, or raises.
             self._stream = io.BytesIO(self.body)
+        else:
+            self._stream = self._request
 
     def _supports_form_parsing(self) -> bool:
         return any(parser.media_type in _FORM_MEDIA_TYPES for parser in self.parsers)
 
+    def _unparsed_body(self) -> Any:
+        """The body stream to parse; None without a body.
+
+        When Django's own form parsing has read the body already (request.POST in a
+        middleware), there is no stream left: its result is reused (`_PARSED_BY_DJANGO`)
+        if our parsers take forms, and the body counts as empty otherwise.
+        """
+        try:
+            return self.stream
+        except RawPostDataException:
+            if not hasattr(self._request, "_post"):
+                raise
+            return _PARSED_BY_DJANGO if self._supports_form_parsing() else None
+
     def _parse(self) -> tuple[Any, Any]:
         """Parse the body with the negotiated parser: returns (data, files)."""
         media_type = self.content_type
-        try:
-            stream = self.stream
-        except RawPostDataException:
-            # The body stream was consumed by Django's own form parsing: reuse its result.
-            if not hasattr(self._request, "_post"):
-                raise
-            if self._supports_form_parsing():
-                return (self._request.POST, self._request.FILES)
-            stream = None
-
+        stream = self._unparsed_body()
+        if stream is _PARSED_BY_DJANGO:
+            return (self._request.POST, self._request.FILES)
         if stream is None:
-            if is_form_media_type(media_type):
-                empty_data: Any = QueryDict("", encoding=self._request._encoding)
-            else:
-                empty_data = {}
-            return (empty_data, MultiValueDict())
+            form = is_form_media_type(media_type)
+            return (
+                QueryDict("", encoding=self._request._encoding) if form else {},
+                MultiValueDict(),
+            )
 
         parser = self.negotiator.select_parser(self, self.parsers)
         if not parser:
             raise exceptions.UnsupportedMediaType(media_type)
-
         try:
-            if (
-                stream is self._request
-                and _base_media_type(media_type) in _BODY_LIMITED_MEDIA_TYPES
-            ):
-                # Read through the parsers' helper: an oversized body is a 413 with a
-                # rendered detail, not Django's HTML 400 page.
-                # Imported here: parsers → renderers → the browsable API imports this module.
-                from .parsers import read_body, reads_body_within_limit
-
-                if not reads_body_within_limit(parser):
-                    stream = io.BytesIO(read_body(self._request, self.parser_context))
-            parsed = parser.parse(stream, media_type, self.parser_context)
+            parsed = parser.parse(self._bounded(stream, parser), media_type, self.parser_context)
         except Exception:
             # Remember empty data so that later reads (the browsable API, logging) do not
             # raise the same error again; the error itself propagates once.
@@ -355,18 +338,59 @@ class Request:
             self._files = MultiValueDict()
             self._full_data = self._data
             raise
+        return _as_data_and_files(parsed)
 
-        # A parser returns either plain data or an object with `.data` and `.files`.
-        if parsed.__class__ in _PLAIN_PARSED:
-            return (parsed, MultiValueDict())
-        try:
-            return (parsed.data, parsed.files)
-        except AttributeError:
-            return (parsed, MultiValueDict())
+    def _bounded(self, stream: Any, parser: Any) -> Any:
+        """`stream`, or for JSON/form bodies a parser does not limit itself, the body read
+        within DATA_UPLOAD_MAX_MEMORY_SIZE: oversized is a 413 with a rendered detail, not
+        Django's HTML 400 page."""
+        if stream is not self._request or (
+            _base_media_type(self.content_type) not in _BODY_LIMITED_MEDIA_TYPES
+        ):
+            return stream
+        # Imported here: parsers → renderers → the browsable API imports this module.
+        from .parsers import read_body, reads_body_within_limit
+
+        if reads_body_within_limit(parser):
+            return stream
+        return io.BytesIO(read_body(self._request, self.parser_context))
 
     def force_plaintext_errors(self, value: bool) -> None:
         """Hint for Django's debug error page (kept for code that calls it)."""
         self._request.is_ajax = lambda: value
+
+
+# What _unparsed_body() gives when Django parsed the form body already.
+_PARSED_BY_DJANGO = object()
+
+
+def _declared_length(meta: dict) -> int:
+    """The body's Content-Length; 0 when absent or not a number."""
+    try:
+        return int(meta.get("CONTENT_LENGTH", meta.get("HTTP_CONTENT_LENGTH", 0)))
+    except (ValueError, TypeError):
+        return 0
+
+
+def _as_data_and_files(parsed: Any) -> tuple[Any, Any]:
+    """A parser returns either plain data or an object with `.data` and `.files`."""
+    if parsed.__class__ not in _PLAIN_PARSED:
+        try:
+            data, files = parsed.data, parsed.files
+        except AttributeError:
+            pass
+        else:
+            return (data, files)
+    return (parsed, MultiValueDict())
+
+
+def _with_files(data: Any, files: Any) -> Any:
+    """`data` with the uploaded `files` added (a copy); `data` itself when there are none."""
+    if not files:
+        return data
+    merged = data.copy()
+    merged.update(files)
+    return merged
 
 
 def clone_request(request: Request, method: str) -> Request:

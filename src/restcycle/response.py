@@ -47,13 +47,10 @@ class Response(SimpleTemplateResponse):
         super().__init__(None, status=status)
         if data is not None and _is_serializer(data):
             raise AssertionError(_SERIALIZER_GIVEN)
-        self.data = data
-        self.template_name = template_name
-        self.exception = exception
-        self.content_type = content_type
-        if headers:
-            for name, value in headers.items():
-                self[name] = value
+        self.data, self.exception = data, exception
+        self.template_name, self.content_type = template_name, content_type
+        for name, value in (headers or {}).items():
+            self[name] = value
 
     def __class_getitem__(cls, *args: Any, **kwargs: Any) -> type:
         """`Response[...]` is Response, so type hints may parametrize it."""
@@ -61,29 +58,29 @@ class Response(SimpleTemplateResponse):
 
     @property
     def rendered_content(self) -> bytes:
-        renderer = getattr(self, "accepted_renderer", None)
-        accepted_media_type = getattr(self, "accepted_media_type", None)
+        """The body, rendered by the negotiated renderer (which the view sets)."""
+        for attribute in ("accepted_renderer", "accepted_media_type"):
+            assert getattr(self, attribute, None), f".{attribute} not set on Response"
         context = getattr(self, "renderer_context", None)
-
-        assert renderer, ".accepted_renderer not set on Response"
-        assert accepted_media_type, ".accepted_media_type not set on Response"
         assert context is not None, ".renderer_context not set on Response"
+        renderer = self.accepted_renderer
         context["response"] = self
 
         charset = renderer.charset
-        content_type = self.content_type
-        if content_type is None:
-            media_type = renderer.media_type
-            content_type = media_type if charset is None else f"{media_type}; charset={charset}"
-        self["Content-Type"] = content_type
+        if self.content_type is not None:
+            self["Content-Type"] = self.content_type
+        elif charset is None:
+            self["Content-Type"] = renderer.media_type
+        else:
+            self["Content-Type"] = f"{renderer.media_type}; charset={charset}"
 
-        rendered = renderer.render(self.data, accepted_media_type, context)
-        if isinstance(rendered, str):
-            assert charset, "renderer returned unicode, and did not specify a charset value."
-            return rendered.encode(charset)
-        if not rendered:
-            del self["Content-Type"]
-        return rendered
+        rendered = renderer.render(self.data, self.accepted_media_type, context)
+        if not isinstance(rendered, str):
+            if not rendered:
+                del self["Content-Type"]  # no body, so no type
+            return rendered
+        assert charset, "renderer returned unicode, and did not specify a charset value."
+        return rendered.encode(charset)
 
     @property
     def status_text(self) -> str:

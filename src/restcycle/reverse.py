@@ -7,6 +7,7 @@ override of the current request is carried along too.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.urls import NoReverseMatch
@@ -36,15 +37,15 @@ def reverse(
     **extra: Any,
 ) -> str:
     """The URL of `viewname`: absolute when `request` is given, versioned by its scheme."""
+    arguments = (viewname, args, kwargs, request, format)
     scheme = getattr(request, "versioning_scheme", None)
+    url = None
     if scheme is not None:
-        try:
-            url = scheme.reverse(viewname, args, kwargs, request, format, **extra)
-        except NoReverseMatch:
-            # The scheme could not build it (no versioned route): fall back to plain.
-            url = _reverse(viewname, args, kwargs, request, format, **extra)
-    else:
-        url = _reverse(viewname, args, kwargs, request, format, **extra)
+        # The scheme may have no versioned route for it: then the plain URL.
+        with contextlib.suppress(NoReverseMatch):
+            url = scheme.reverse(*arguments, **extra)
+    if url is None:
+        url = _reverse(*arguments, **extra)
     return preserve_builtin_query_params(url, request)
 
 

@@ -75,6 +75,14 @@ class BaseRouter:
         return self._urls
 
 
+# How a detail route captures the lookup, by URL style (regex or not): the capture's
+# template, the value pattern when the viewset names none, and the URL function.
+_LOOKUP_STYLES = {
+    True: ("(?P<{lookup_prefix}{lookup_url_kwarg}>{lookup_value})", "[^/.]+", re_path),
+    False: ("<{lookup_value}:{lookup_prefix}{lookup_url_kwarg}>", "str", path),
+}
+
+
 class SimpleRouter(BaseRouter):
     """List and detail routes plus one route per extra action, for each registered viewset."""
 
@@ -117,14 +125,10 @@ class SimpleRouter(BaseRouter):
     def __init__(self, trailing_slash: bool = True, use_regex_path: bool = True) -> None:
         self.trailing_slash = "/" if trailing_slash else ""
         self._use_regex = use_regex_path
-        if use_regex_path:
-            self._base_pattern = "(?P<{lookup_prefix}{lookup_url_kwarg}>{lookup_value})"
-            self._default_value_pattern = "[^/.]+"
-            self._url_conf = re_path
-        else:
-            self._base_pattern = "<{lookup_value}:{lookup_prefix}{lookup_url_kwarg}>"
-            self._default_value_pattern = "str"
-            self._url_conf = path
+        self._base_pattern, self._default_value_pattern, self._url_conf = _LOOKUP_STYLES[
+            bool(use_regex_path)
+        ]
+        if not use_regex_path:
             # path() routes carry no regex anchors.
             self.routes = [
                 route._replace(url=route.url.removeprefix("^").removesuffix("$"))
@@ -187,17 +191,18 @@ class SimpleRouter(BaseRouter):
         The viewset chooses it with `lookup_field` / `lookup_url_kwarg` and
         `lookup_value_regex` (or, for path routes, `lookup_value_converter`).
         """
-        lookup_field = getattr(viewset, "lookup_field", "pk")
-        lookup_url_kwarg = getattr(viewset, "lookup_url_kwarg", None) or lookup_field
-        lookup_value = None
-        if not self._use_regex:
-            lookup_value = getattr(viewset, "lookup_value_converter", None)
-        if lookup_value is None:
-            lookup_value = getattr(viewset, "lookup_value_regex", self._default_value_pattern)
+        url_kwarg = getattr(viewset, "lookup_url_kwarg", None) or getattr(
+            viewset, "lookup_field", "pk"
+        )
+        # Path routes take the viewset's converter if it names one; else the regex.
+        converter = None if self._use_regex else getattr(viewset, "lookup_value_converter", None)
+        value_pattern = (
+            converter
+            if converter is not None
+            else getattr(viewset, "lookup_value_regex", self._default_value_pattern)
+        )
         return self._base_pattern.format(
-            lookup_prefix=lookup_prefix,
-            lookup_url_kwarg=lookup_url_kwarg,
-            lookup_value=lookup_value,
+            lookup_prefix=lookup_prefix, lookup_url_kwarg=url_kwarg, lookup_value=value_pattern
         )
 
     def get_urls(self) -> list:

@@ -390,16 +390,22 @@ class ListSerializer(BaseSerializer):
         "min_length": _("Ensure this field has at least {min_length} elements."),
     }
 
-    def __init__(self, *args: Any, **kwargs: Any):
-        self.child = kwargs.pop("child", copy.deepcopy(self.child))
-        self.allow_empty = kwargs.pop("allow_empty", True)
-        self.max_length = kwargs.pop("max_length", None)
-        self.min_length = kwargs.pop("min_length", None)
-        assert self.child is not None, "`child` is a required argument."
-        assert not inspect.isclass(self.child), "`child` has not been instantiated."
-
+    def __init__(
+        self,
+        *args: Any,
+        allow_empty: bool = True,
+        max_length: int | None = None,
+        min_length: int | None = None,
+        **kwargs: Any,
+    ):
+        # The child given, else a copy of the class's own (a subclass may declare one).
+        child = kwargs.pop("child") if "child" in kwargs else copy.deepcopy(self.child)
+        assert child is not None, "`child` is a required argument."
+        assert not inspect.isclass(child), "`child` has not been instantiated."
+        self.child = child
+        self.allow_empty, self.max_length, self.min_length = allow_empty, max_length, min_length
         super().__init__(*args, **kwargs)
-        self.child.bind(field_name="", parent=self)
+        child.bind(field_name="", parent=self)
 
     def get_initial(self) -> Any:
         if hasattr(self, "initial_data"):

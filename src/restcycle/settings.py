@@ -216,16 +216,18 @@ class APISettings:
         return self._user_settings
 
     def __getattr__(self, attr: str) -> Any:
+        """A setting read once (the project's value, else the default), then kept.
+
+        Import strings become the objects they name. reload() forgets the kept values.
+        """
         if attr not in self.defaults:
             raise AttributeError(f"Invalid API setting: '{attr}'")
-        try:
-            value = self.user_settings[attr]
-        except KeyError:
-            value = self.defaults[attr]
+        user_settings = self.user_settings
+        value = user_settings[attr] if attr in user_settings else self.defaults[attr]
         if attr in self.import_strings:
             value = perform_import(value, attr)
+        self.__dict__[attr] = value
         self._cached_attrs.add(attr)
-        setattr(self, attr, value)
         return value
 
     def _check_user_settings(self, user_settings: dict[str, Any]) -> dict[str, Any]:

@@ -295,9 +295,8 @@ class APIClient(APIRequestFactory, DjangoClient):
     def logout(self) -> None:
         """Forget credentials, forced authentication and the session."""
         self._credentials = {}
-        self.handler._force_user = None
-        self.handler._force_token = None
-        if self.session:
+        self.handler._force_user = self.handler._force_token = None
+        if self.session:  # Django's logout() would start a session only to end it
             super().logout()
 
 

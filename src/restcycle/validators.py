@@ -174,15 +174,16 @@ class UniqueTogetherValidator(_ComparedByAttributes):
         self.nulls_distinct = nulls_distinct
 
     def enforce_required_fields(self, attrs: dict, serializer: Any) -> None:
+        """On create, every field of the set (and of its condition) is required."""
         if serializer.instance is not None:
-            return
-        missing = {
-            name: self.missing_message
+            return  # an update keeps the instance's values for fields not sent
+        absent = [
+            name
             for name in (*self.fields, *self.condition_fields)
             if serializer.fields[name].source not in attrs
-        }
-        if missing:
-            raise ValidationError(missing, code="required")
+        ]
+        if absent:
+            raise ValidationError(dict.fromkeys(absent, self.missing_message), code="required")
 
     def filter_queryset(self, attrs: dict, queryset: Any, serializer: Any) -> Any:
         sources = [serializer.fields[name].source for name in self.fields]

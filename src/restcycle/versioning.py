@@ -157,12 +157,10 @@ class HostNameVersioning(BaseVersioning):
     invalid_version_message = _("Invalid version in hostname.")
 
     def determine_version(self, request: Any, *args: Any, **kwargs: Any) -> Any:
-        hostname = request.get_host().partition(":")[0]
-        match = self.hostname_regex.match(hostname)
-        if not match:
-            return self.default_version
-        version = match.group(1)
-        if not self.is_allowed_version(version):
+        match = self.hostname_regex.match(request.get_host().partition(":")[0])
+        version = match.group(1) if match else self.default_version
+        # A host that names a version must name an allowed one; no version is the default.
+        if match and not self.is_allowed_version(version):
             raise exceptions.NotFound(self.invalid_version_message)
         return version
 

@@ -34,17 +34,15 @@ def get_view_name(view: Any) -> str:
 
     `UserListView` → "User List"; `UserViewSet` with suffix "Instance" → "User Instance".
     """
-    name = getattr(view, "name", None)
-    if name is not None:
-        return name
-    name = view.__class__.__name__
-    name = formatting.remove_trailing_string(name, "View")
-    name = formatting.remove_trailing_string(name, "ViewSet")
-    name = formatting.camelcase_to_spaces(name)
+    given = getattr(view, "name", None)
+    if given is not None:
+        return given
+    stem = view.__class__.__name__
+    for ending in ("View", "ViewSet"):
+        stem = formatting.remove_trailing_string(stem, ending)
+    words = formatting.camelcase_to_spaces(stem)
     suffix = getattr(view, "suffix", None)
-    if suffix:
-        name += " " + suffix
-    return name
+    return f"{words} {suffix}" if suffix else words
 
 
 def get_view_description(view: Any, html: bool = False) -> str:
@@ -334,14 +332,14 @@ class APIView(View):
 
     def perform_content_negotiation(self, request: Any, force: bool = False) -> tuple[Any, str]:
         """Choose the renderer: (renderer, media type). With `force`, fall back to the first."""
-        renderers = self.get_renderers()
-        negotiator = self.get_content_negotiator()
+        renderers, negotiator = self.get_renderers(), self.get_content_negotiator()
         try:
             return negotiator.select_renderer(request, renderers, self.format_kwarg)
         except Exception:
-            if force:
-                return (renderers[0], renderers[0].media_type)
-            raise
+            if not force:
+                raise
+        first = renderers[0]  # forced: an error response must still be rendered somehow
+        return (first, first.media_type)
 
     def perform_authentication(self, request: Any) -> None:
         """Authenticate now rather than lazily, so failures end the cycle here."""

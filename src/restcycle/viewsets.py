@@ -78,11 +78,10 @@ class ViewSetMixin:
         def view(request: Any, *args: Any, **kwargs: Any) -> Any:
             self = cls(**initkwargs)
             self.action_map = action_map
+            # Each HTTP method's handler is the action the map names for it.
             for method, action in action_map.items():
                 setattr(self, method, getattr(self, action))
-            self.request = request
-            self.args = args
-            self.kwargs = kwargs
+            self.request, self.args, self.kwargs = request, args, kwargs
             return self.dispatch(request, *args, **kwargs)
 
         # The class's name and docstring, and what decorators set on dispatch
@@ -90,14 +89,12 @@ class ViewSetMixin:
         update_wrapper(view, cls, updated=())
         update_wrapper(view, cls.dispatch, assigned=())
 
-        # Read back from the resolved URL by breadcrumbs, schemas and routers.
-        view.cls = cls
-        view.initkwargs = initkwargs
-        view.actions = actions
-        # As APIView.as_view: SessionAuthentication checks CSRF itself, and
-        # permissions, not Django's LoginRequiredMiddleware, decide access.
-        view.csrf_exempt = True
-        view.login_required = False
+        # cls, initkwargs and actions are read back from the resolved URL by breadcrumbs,
+        # schemas and routers. As APIView.as_view: SessionAuthentication checks CSRF itself,
+        # and permissions, not Django's LoginRequiredMiddleware, decide access.
+        vars(view).update(
+            cls=cls, initkwargs=initkwargs, actions=actions, csrf_exempt=True, login_required=False
+        )
         return view
 
     def initialize_request(self, request: Any, *args: Any, **kwargs: Any) -> Any:

@@ -134,16 +134,12 @@ class BaseSchemaGenerator:
         urlconf: Any = None,
         version: str | None = None,
     ):
-        if url and not url.endswith("/"):
-            url += "/"
+        self.title, self.description, self.version = title, description, version
+        self.patterns, self.urlconf = patterns, urlconf
+        # A base URL ends with a slash, so that relative paths join onto it.
+        self.url = url + "/" if url and not url.endswith("/") else url
         self.coerce_path_pk = api_settings.SCHEMA_COERCE_PATH_PK
-        self.patterns = patterns
-        self.urlconf = urlconf
-        self.title = title
-        self.description = description
-        self.version = version
-        self.url = url
-        self.endpoints: list | None = None
+        self.endpoints: list | None = None  # found on first use
 
     def _initialise_endpoints(self) -> None:
         if self.endpoints is None:
@@ -152,30 +148,32 @@ class BaseSchemaGenerator:
 
     def _get_paths_and_endpoints(self, request: Any) -> tuple[list, list]:
         """The coerced paths, and `(path, method, view)` with a view instance per endpoint."""
-        paths = []
-        view_endpoints = []
-        for path, method, callback in self.endpoints:
-            view = self.create_view(callback, method, request)
-            path = self.coerce_path(path, method, view)
-            paths.append(path)
-            view_endpoints.append((path, method, view))
-        return paths, view_endpoints
+        view_endpoints = [
+            (self.coerce_path(path, method, view), method, view)
+            for path, method, view in (
+                (path, method, self.create_view(callback, method, request))
+                for path, method, callback in self.endpoints
+            )
+        ]
+        return [path for path, _method, _view in view_endpoints], view_endpoints
 
     def create_view(self, callback: Any, method: str, request: Any = None) -> Any:
         """A view instance set up as `dispatch()` would for `method`, without a real request."""
         from ..request import clone_request
 
         view = callback.cls(**getattr(callback, "initkwargs", {}))
-        view.args = ()
-        view.kwargs = {}
-        view.format_kwarg = None
-        view.request = None
         actions = getattr(callback, "actions", None)
-        view.action_map = actions
-        if actions is not None:
-            view.action = "metadata" if method == "OPTIONS" else actions.get(method.lower())
-        if request is not None:
-            view.request = clone_request(request, method)
+        state = {
+            "args": (),
+            "kwargs": {},
+            "format_kwarg": None,
+            "request": None if request is None else clone_request(request, method),
+            "action_map": actions,
+        }
+        if actions is not None:  # a viewset: which action this method runs
+            state["action"] = "metadata" if method == "OPTIONS" else actions.get(method.lower())
+        for attribute, value in state.items():
+            setattr(view, attribute, value)
         return view
 
     def coerce_path(self, path: str, method: str, view: Any) -> str:

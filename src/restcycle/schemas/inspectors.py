@@ -96,12 +96,15 @@ class DefaultSchema(ViewInspector):
 
     def __get__(self, instance: Any, owner: Any) -> Any:
         result = super().__get__(instance, owner)
-        if not isinstance(result, DefaultSchema):
-            return result
-        inspector_class = api_settings.DEFAULT_SCHEMA_CLASS
-        assert issubclass(inspector_class, ViewInspector), (
-            "DEFAULT_SCHEMA_CLASS must be set to a ViewInspector (usually an AutoSchema) subclass"
-        )
-        inspector = inspector_class()
-        inspector.view = instance
-        return inspector
+        if isinstance(result, DefaultSchema):
+            # Still the placeholder: the setting's class, made and bound on each access.
+            schema_class = api_settings.DEFAULT_SCHEMA_CLASS
+            assert issubclass(schema_class, ViewInspector), _NOT_AN_INSPECTOR
+            result = schema_class()
+            result.view = instance
+        return result
+
+
+_NOT_AN_INSPECTOR = (
+    "DEFAULT_SCHEMA_CLASS must be set to a ViewInspector (usually an AutoSchema) subclass"
+)

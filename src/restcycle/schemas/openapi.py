@@ -526,35 +526,31 @@ class AutoSchema(ViewInspector):
             return {}
         self.request_media_types = self.map_parsers(path, method)
         item_schema = self._body_schema(self.get_request_serializer(path, method))
-        return {
-            "content": {
-                media_type: {"schema": item_schema} for media_type in self.request_media_types
-            }
-        }
+        return {"content": _content(self.request_media_types, item_schema)}
 
     def get_responses(self, path: str, method: str) -> dict:
         if method == "DELETE":
             return {"204": {"description": ""}}
         self.response_media_types = self.map_renderers(path, method)
-        item_schema = self._body_schema(self.get_response_serializer(path, method))
+        schema = self._body_schema(self.get_response_serializer(path, method))
         if is_list_view(path, method, self.view):
-            response_schema: dict = {"type": "array", "items": item_schema}
-            paginator = self.get_paginator()
-            if paginator:
-                response_schema = paginator.get_paginated_response_schema(response_schema)
-        else:
-            response_schema = item_schema
+            schema = self._list_of(schema)
         status_code = "201" if method == "POST" else "200"
+        # OpenAPI requires a description on every response.
         return {
-            status_code: {
-                "content": {
-                    media_type: {"schema": response_schema}
-                    for media_type in self.response_media_types
-                },
-                # OpenAPI requires a description on every response.
-                "description": "",
-            }
+            status_code: {"content": _content(self.response_media_types, schema), "description": ""}
         }
+
+    def _list_of(self, item_schema: dict) -> dict:
+        """An array of `item_schema`, wrapped as the paginator (if any) wraps its pages."""
+        array = {"type": "array", "items": item_schema}
+        paginator = self.get_paginator()
+        return paginator.get_paginated_response_schema(array) if paginator else array
+
+
+def _content(media_types: list, schema: dict) -> dict:
+    """An OpenAPI `content` map: the same schema under each media type."""
+    return {media_type: {"schema": schema} for media_type in media_types}
 
 
 __all__ = ["AutoSchema", "SchemaGenerator"]

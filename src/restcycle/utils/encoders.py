@@ -73,39 +73,36 @@ _CONVERTERS_BY_TYPE: dict[type, Any] = {
 }
 
 
+# Subclasses, in order of precedence (a datetime is also a date, so it comes first).
+_CONVERTERS_BY_BASE: tuple[tuple[Any, Any], ...] = (
+    (Promise, force_str),
+    (datetime.datetime, _datetime_to_json),
+    (datetime.date, lambda value: value.isoformat()),
+    (datetime.time, _time_to_json),
+    (datetime.timedelta, _timedelta_to_json),
+    (decimal.Decimal, float),
+    (uuid.UUID, str),
+    (_IP_TYPES, str),
+    (QuerySet, tuple),
+    (bytes, lambda value: value.decode()),
+)
+
+
 def encode_default(obj: Any) -> Any:
     """The JSON-ready form of `obj` (a value json cannot write itself); TypeError if none."""
     converter = _CONVERTERS_BY_TYPE.get(type(obj))
     if converter is not None:
         return converter(obj)
-    # Subclasses and duck types, in DRF's order of precedence.
-    if isinstance(obj, Promise):
-        return force_str(obj)
-    if isinstance(obj, datetime.datetime):
-        return _datetime_to_json(obj)
-    if isinstance(obj, datetime.date):
-        return obj.isoformat()
-    if isinstance(obj, datetime.time):
-        return _time_to_json(obj)
-    if isinstance(obj, datetime.timedelta):
-        return _timedelta_to_json(obj)
-    if isinstance(obj, decimal.Decimal):
-        return float(obj)
-    if isinstance(obj, uuid.UUID):
-        return str(obj)
-    if isinstance(obj, _IP_TYPES):
-        return str(obj)
-    if isinstance(obj, QuerySet):
-        return tuple(obj)
-    if isinstance(obj, bytes):
-        return obj.decode()
+    for base, convert in _CONVERTERS_BY_BASE:
+        if isinstance(obj, base):
+            return convert(obj)
+    # Duck types: numpy arrays and scalars, then mappings/sequences, then any iterable.
     if hasattr(obj, "tolist"):
-        # Numpy arrays and array-like scalars.
         return obj.tolist()
     if hasattr(obj, "__getitem__"):
         return _mapping_or_sequence(obj)
     if hasattr(obj, "__iter__"):
-        return tuple(item for item in obj)
+        return tuple(obj)
     raise TypeError(f"Object of type {obj.__class__.__name__} is not JSON serializable")
 
 

@@ -127,155 +127,175 @@ _IP_VALIDATORS = (
 )
 
 
+# FilePathField's options, passed on only where they differ from these defaults.
+_FILE_PATH_DEFAULTS = (
+    ("match", None),
+    ("recursive", False),
+    ("allow_files", True),
+    ("allow_folders", False),
+)
+
+# Numeric model validators that become serializer arguments instead.
+_VALUE_LIMITS = (
+    ("max_value", validators.MaxValueValidator),
+    ("min_value", validators.MinValueValidator),
+)
+
+
 def get_field_kwargs(field_name: str, model_field: Any) -> dict:
     """Serializer field kwargs for a non-relational model field."""
-    kwargs: dict[str, Any] = {}
-    validator_kwarg = list(model_field.validators)
-    # Only the ModelField fallback uses this; build_standard_field drops it otherwise.
-    kwargs["model_field"] = model_field
-
-    if model_field.verbose_name and needs_label(model_field, field_name):
-        kwargs["label"] = capfirst(model_field.verbose_name)
-    if model_field.help_text:
-        kwargs["help_text"] = model_field.help_text
-
-    max_digits = getattr(model_field, "max_digits", None)
-    if max_digits is not None:
-        kwargs["max_digits"] = max_digits
-    decimal_places = getattr(model_field, "decimal_places", None)
-    if decimal_places is not None:
-        kwargs["decimal_places"] = decimal_places
-
-    if isinstance(model_field, models.SlugField):
-        kwargs["allow_unicode"] = model_field.allow_unicode
-
-    if (isinstance(model_field, models.TextField) and not model_field.choices) or isinstance(
-        model_field, models.JSONField
-    ):
-        kwargs["style"] = {"base_template": "textarea.html"}
-
-    if model_field.choices:
-        kwargs["choices"] = model_field.choices
-
+    kwargs = _descriptive_kwargs(field_name, model_field)
     if isinstance(model_field, models.AutoField) or not model_field.editable:
         # Read-only fields take no further input-related arguments.
         kwargs["read_only"] = True
         return kwargs
-
-    if (
-        model_field.has_default()
-        or model_field.blank
-        or model_field.null
-        or getattr(model_field, "has_db_default", lambda: False)()
-    ):
-        kwargs["required"] = False
-    if model_field.null:
-        kwargs["allow_null"] = True
-    if model_field.blank and isinstance(model_field, (models.CharField, models.TextField)):
-        kwargs["allow_blank"] = True
-    if (
-        postgres_fields is not None
-        and isinstance(model_field, postgres_fields.ArrayField)
-        and not model_field.blank
-    ):
-        kwargs["allow_empty"] = False
-
+    kwargs.update(_optionality_kwargs(model_field))
     if isinstance(model_field, models.FilePathField):
         kwargs["path"] = model_field.path
-        if model_field.match is not None:
-            kwargs["match"] = model_field.match
-        if model_field.recursive is not False:
-            kwargs["recursive"] = model_field.recursive
-        if model_field.allow_files is not True:
-            kwargs["allow_files"] = model_field.allow_files
-        if model_field.allow_folders is not False:
-            kwargs["allow_folders"] = model_field.allow_folders
+        for option, default in _FILE_PATH_DEFAULTS:
+            if getattr(model_field, option) is not default:
+                kwargs[option] = getattr(model_field, option)
 
+    validator_list = list(model_field.validators)
     if not model_field.choices:
-        # Numeric limits become max_value/min_value arguments rather than validators.
-        if isinstance(model_field, NUMERIC_FIELD_TYPES):
-            max_value = _limit_value(validator_kwarg, validators.MaxValueValidator)
-            if max_value is not None:
-                kwargs["max_value"] = max_value
-                validator_kwarg = _without(validator_kwarg, validators.MaxValueValidator)
-            min_value = _limit_value(validator_kwarg, validators.MinValueValidator)
-            if min_value is not None:
-                kwargs["min_value"] = min_value
-                validator_kwarg = _without(validator_kwarg, validators.MinValueValidator)
-        for model_class, validator_class in _BUILT_IN_VALIDATORS:
-            if isinstance(model_field, model_class):
-                validator_kwarg = _without(validator_kwarg, validator_class)
-        if isinstance(model_field, models.SlugField):
-            validator_kwarg = _without(validator_kwarg, validators.validate_slug)
-        if isinstance(model_field, models.GenericIPAddressField):
-            # IPAddressField validates the address itself, for the protocol it is given.
-            for ip_validator in _IP_VALIDATORS:
-                validator_kwarg = _without(validator_kwarg, ip_validator)
-            if model_field.protocol.lower() != "both":
-                kwargs["protocol"] = model_field.protocol
+        validator_list = _move_value_limits(model_field, validator_list, kwargs)
+    validator_list = _move_length_limits(model_field, validator_list, kwargs)
+    if getattr(model_field, "unique", False) or _single_field_unique_constraint(model_field):
+        validator_list.append(_unique_validator(model_field))
+    if validator_list:
+        kwargs["validators"] = validator_list
+    return kwargs
 
+
+def _descriptive_kwargs(field_name: str, model_field: Any) -> dict:
+    """What every serializer field for `model_field` gets, read-only or not."""
+    # Only the ModelField fallback uses model_field; build_standard_field drops it otherwise.
+    kwargs: dict[str, Any] = {"model_field": model_field}
+    if model_field.verbose_name and needs_label(model_field, field_name):
+        kwargs["label"] = capfirst(model_field.verbose_name)
+    if model_field.help_text:
+        kwargs["help_text"] = model_field.help_text
+    for attr in ("max_digits", "decimal_places"):
+        if getattr(model_field, attr, None) is not None:
+            kwargs[attr] = getattr(model_field, attr)
+    if isinstance(model_field, models.SlugField):
+        kwargs["allow_unicode"] = model_field.allow_unicode
+    free_text = isinstance(model_field, models.TextField) and not model_field.choices
+    if free_text or isinstance(model_field, models.JSONField):
+        kwargs["style"] = {"base_template": "textarea.html"}
+    if model_field.choices:
+        kwargs["choices"] = model_field.choices
+    return kwargs
+
+
+def _optionality_kwargs(model_field: Any) -> dict:
+    """required / allow_null / allow_blank / allow_empty, from the model field's flags."""
+    null, blank = model_field.null, model_field.blank
+    has_db_default = getattr(model_field, "has_db_default", lambda: False)()
+    is_text = isinstance(model_field, (models.CharField, models.TextField))
+    is_array = postgres_fields is not None and isinstance(model_field, postgres_fields.ArrayField)
+    candidates = (
+        ("required", False, model_field.has_default() or blank or null or has_db_default),
+        ("allow_null", True, null),
+        ("allow_blank", True, blank and is_text),
+        ("allow_empty", False, is_array and not blank),
+    )
+    return {name: value for name, value, applies in candidates if applies}
+
+
+def _move_value_limits(model_field: Any, validator_list: list, kwargs: dict) -> list:
+    """Numeric limits become max_value/min_value; validators the field runs itself go."""
+    if isinstance(model_field, NUMERIC_FIELD_TYPES):
+        for kwarg, validator_class in _VALUE_LIMITS:
+            limit = _limit_value(validator_list, validator_class)
+            if limit is not None:
+                kwargs[kwarg] = limit
+                validator_list = _without(validator_list, validator_class)
+    redundant = [
+        cls for model_class, cls in _BUILT_IN_VALIDATORS if isinstance(model_field, model_class)
+    ]
+    if isinstance(model_field, models.SlugField):
+        redundant.append(validators.validate_slug)
+    if isinstance(model_field, models.GenericIPAddressField):
+        # IPAddressField validates the address itself, for the protocol it is given.
+        redundant.extend(_IP_VALIDATORS)
+        if model_field.protocol.lower() != "both":
+            kwargs["protocol"] = model_field.protocol
+    for kind in redundant:
+        validator_list = _without(validator_list, kind)
+    return validator_list
+
+
+def _move_length_limits(model_field: Any, validator_list: list, kwargs: dict) -> list:
+    """A text or file field's max_length (and a CharField's min_length) become arguments."""
     max_length = getattr(model_field, "max_length", None)
     if max_length is not None and isinstance(
         model_field, (models.CharField, models.TextField, models.FileField)
     ):
         kwargs["max_length"] = max_length
-        validator_kwarg = _without(validator_kwarg, validators.MaxLengthValidator)
-
-    min_length = _limit_value(validator_kwarg, validators.MinLengthValidator)
+        validator_list = _without(validator_list, validators.MaxLengthValidator)
+    min_length = _limit_value(validator_list, validators.MinLengthValidator)
     if min_length is not None and isinstance(model_field, models.CharField):
         kwargs["min_length"] = min_length
-        validator_kwarg = _without(validator_kwarg, validators.MinLengthValidator)
-
-    if getattr(model_field, "unique", False) or _single_field_unique_constraint(model_field):
-        validator_kwarg.append(_unique_validator(model_field))
-    if validator_kwarg:
-        kwargs["validators"] = validator_kwarg
-    return kwargs
+        validator_list = _without(validator_list, validators.MinLengthValidator)
+    return validator_list
 
 
 def get_relation_kwargs(field_name: str, relation_info: Any) -> dict:
     """Serializer field kwargs for a relation (forward or reverse)."""
     model_field, related_model, to_many, to_field, has_through_model, _reverse = relation_info
     kwargs: dict[str, Any] = {
-        "queryset": related_model._default_manager,
+        "queryset": _choosable(related_model, model_field),
         "view_name": get_detail_view_name(related_model),
     }
     if to_many:
         kwargs["many"] = True
     if to_field:
         kwargs["to_field"] = to_field
-
-    limit_choices_to = model_field and model_field.get_limit_choices_to()
-    if limit_choices_to:
-        if not isinstance(limit_choices_to, models.Q):
-            limit_choices_to = models.Q(**limit_choices_to)
-        kwargs["queryset"] = kwargs["queryset"].filter(limit_choices_to)
-
-    if has_through_model:
-        # A relation through an explicit model cannot be written by setting the related set.
-        kwargs["read_only"] = True
-        kwargs.pop("queryset", None)
-
     if model_field:
-        if model_field.verbose_name and needs_label(model_field, field_name):
-            kwargs["label"] = capfirst(model_field.verbose_name)
-        if model_field.help_text:
-            kwargs["help_text"] = model_field.help_text
-        if not model_field.editable:
-            kwargs["read_only"] = True
-            kwargs.pop("queryset", None)
-        if model_field.null:
-            kwargs["allow_null"] = True
-        if kwargs.get("read_only", False):
-            return kwargs
-        if model_field.has_default() or model_field.blank or model_field.null:
-            kwargs["required"] = False
-        if model_field.validators:
-            kwargs["validators"] = model_field.validators
-        if getattr(model_field, "unique", False):
-            kwargs["validators"] = kwargs.get("validators", []) + [_unique_validator(model_field)]
-        if to_many and not model_field.blank:
-            kwargs["allow_empty"] = False
+        kwargs.update(_described_relation(field_name, model_field))
+    # A relation through an explicit model cannot be written by setting the related set;
+    # nor can a non-editable one. Neither gets a queryset or input arguments.
+    if has_through_model or (model_field and not model_field.editable):
+        del kwargs["queryset"]
+        kwargs["read_only"] = True
+    elif model_field:
+        kwargs.update(_relation_input_kwargs(model_field, to_many))
+    return kwargs
+
+
+def _choosable(related_model: Any, model_field: Any) -> Any:
+    """The related objects a value may name: the default manager, less limit_choices_to."""
+    limit = model_field.get_limit_choices_to() if model_field else None
+    if not limit:
+        return related_model._default_manager
+    condition = limit if isinstance(limit, models.Q) else models.Q(**limit)
+    return related_model._default_manager.filter(condition)
+
+
+def _described_relation(field_name: str, model_field: Any) -> dict:
+    """label / help_text / allow_null of a relation's model field."""
+    kwargs: dict[str, Any] = {}
+    if model_field.verbose_name and needs_label(model_field, field_name):
+        kwargs["label"] = capfirst(model_field.verbose_name)
+    if model_field.help_text:
+        kwargs["help_text"] = model_field.help_text
+    if model_field.null:
+        kwargs["allow_null"] = True
+    return kwargs
+
+
+def _relation_input_kwargs(model_field: Any, to_many: bool) -> dict:
+    """required / validators / allow_empty of a writable relation."""
+    kwargs: dict[str, Any] = {}
+    if model_field.has_default() or model_field.blank or model_field.null:
+        kwargs["required"] = False
+    if getattr(model_field, "unique", False):
+        kwargs["validators"] = [*model_field.validators, _unique_validator(model_field)]
+    elif model_field.validators:
+        kwargs["validators"] = model_field.validators
+    if to_many and not model_field.blank:
+        kwargs["allow_empty"] = False
     return kwargs
 
 

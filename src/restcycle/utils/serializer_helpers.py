@@ -128,13 +128,16 @@ class NestedBoundField(BoundField):
         return BoundField(field, value, error, prefix=prefix)
 
     def as_form_field(self) -> NestedBoundField:
-        values = {}
-        for key, value in self.value.items():
-            if isinstance(value, (list, dict)):
-                values[key] = value
-            else:
-                values[key] = "" if (value is None or value is False) else force_str(value)
+        """This field with its values as an HTML form shows them: text, None and False blank."""
+        values = {key: _form_text(value) for key, value in self.value.items()}
         return self.__class__(self._field, values, self.errors, self._prefix)
+
+
+def _form_text(value: Any) -> Any:
+    """A nested value as a form input holds it; lists and dicts stay structured."""
+    if isinstance(value, (list, dict)):
+        return value
+    return "" if value is None or value is False else force_str(value)
 
 
 class BindingDict(MutableMapping):
