@@ -150,22 +150,42 @@ def reference_to_internal_value(serializer: Any, data: Mapping) -> dict:
     agree with (shadow mode runs it). Each writable field reads its input, runs its own
     validation, then the serializer's `validate_<field>`; every field's errors are
     collected before raising."""
-    validated: dict = {}
-    errors: dict = {}
-    for field in serializer._writable_fields:
-        check = getattr(serializer, "validate_" + field.field_name, None)
-        try:
-            value = field.run_validation(field.get_value(data))
-            if check is not None:
-                value = check(value)
-        except ValidationError as exc:
-            errors[field.field_name] = exc.detail
-        except DjangoValidationError as exc:
-            errors[field.field_name] = get_error_detail(exc)
-        except SkipField:
-            continue
-        else:
-            set_value(validated, field.source_attrs, value)
+    outcomes = [
+        (field, _field_outcome(serializer, field, data)) for field in serializer._writable_fields
+    ]
+    errors = {
+        field.field_name: outcome.detail
+        for field, outcome in outcomes
+        if isinstance(outcome, _FieldErrors)
+    }
     if errors:
         raise ValidationError(errors)
+    validated: dict = {}
+    for field, outcome in outcomes:
+        if outcome is not _LEFT_OUT:
+            set_value(validated, field.source_attrs, outcome)
     return validated
+
+
+class _FieldErrors:
+    """One field's validation errors, as an outcome among values."""
+
+    def __init__(self, detail: Any) -> None:
+        self.detail = detail
+
+
+_LEFT_OUT = object()  # the field raised SkipField: no key in the validated data
+
+
+def _field_outcome(serializer: Any, field: Any, data: Mapping) -> Any:
+    """The field's validated value, _LEFT_OUT, or _FieldErrors."""
+    validate_method = getattr(serializer, f"validate_{field.field_name}", None)
+    try:
+        value = field.run_validation(field.get_value(data))
+        return value if validate_method is None else validate_method(value)
+    except SkipField:
+        return _LEFT_OUT
+    except ValidationError as exc:
+        return _FieldErrors(exc.detail)
+    except DjangoValidationError as exc:
+        return _FieldErrors(get_error_detail(exc))
