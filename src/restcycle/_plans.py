@@ -374,6 +374,7 @@ class Plan:
         self.needs_fields = not all(e.context_free or e.kind == "method" for e in entries)
         self._factories: dict[type, tuple] = {}
         self.reads = [_describe(e) for e in entries]
+        self.shared_runner: Runner | None = None  # set by runner_for when context-free
 
     def factory(self, cls: type) -> tuple:
         """(function making a row function from slot values, slot kinds) for class `cls`."""
@@ -761,7 +762,14 @@ def runner_for(serializer: Any) -> Runner:
             plan = Plan([_make_entry(f) for f in serializer._readable_fields])
     finally:
         _compiling.classes = outer
-    runner = Runner(serializer, plan, None)
+    if plan.context_free:
+        # Nothing of the instance is read (no method fields, no context): one runner per
+        # plan, its rows compiled once, serves every instance.
+        runner = plan.shared_runner
+        if runner is None:
+            runner = plan.shared_runner = Runner(None, plan, None)
+    else:
+        runner = Runner(serializer, plan, None)
     serializer.__dict__["_plan_runner"] = runner
     return runner
 
