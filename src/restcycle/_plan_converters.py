@@ -91,7 +91,7 @@ def _datetime_converter(field: Any) -> Any:
     `astimezone` to the zone a value is already in (or from one UTC zone to another: the
     database gives `datetime.UTC`, settings give `ZoneInfo("UTC")`) keeps its wall-clock
     fields, so the text is its `isoformat()`, with a zero UTC offset written "Z". In UTC,
-    orjson writes exactly that text (tests/test_serializer_speed_paths.py), three times
+    orjson writes exactly that text (tests/test_plain_serializer_speed_paths.py), three times
     as fast.
     """
     to_representation = field.to_representation
