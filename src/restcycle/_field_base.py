@@ -275,6 +275,16 @@ class CurrentUserDefault:
 _empty_steps_cache = ClassCache("empty_steps_cache")
 
 
+def reads_key_outside_forms(get_value: Any) -> Any:
+    """Mark a `get_value` that, for input other than form data, is `data.get(name, empty)`.
+
+    Compiled validation then reads the key itself, without the serializer's bound fields.
+    A subclass overriding `get_value` drops the mark, and so the shortcut.
+    """
+    get_value._reads_key_outside_forms = True
+    return get_value
+
+
 def _empty_steps_are_base(cls: type) -> bool:
     try:
         return _empty_steps_cache[cls]
@@ -502,6 +512,7 @@ class Field:
             return self.initial()
         return self.initial
 
+    @reads_key_outside_forms
     def get_value(self, dictionary: Any) -> Any:
         """This field's raw input from the incoming data, or `empty` when absent."""
         if not html.is_html_input(dictionary):

@@ -8,7 +8,14 @@ from typing import Any
 from django.forms import FilePathField as DjangoFilePathField
 from django.utils.translation import gettext_lazy as _
 
-from ._field_base import Field, empty, flatten_choices_dict, iter_options, to_choices_dict
+from ._field_base import (
+    Field,
+    empty,
+    flatten_choices_dict,
+    iter_options,
+    reads_key_outside_forms,
+    to_choices_dict,
+)
 from ._field_text import _SURROGATE
 from .utils import html
 
@@ -98,6 +105,7 @@ class MultipleChoiceField(ChoiceField):
         self.allow_empty = kwargs.pop("allow_empty", True)
         super().__init__(**kwargs)
 
+    @reads_key_outside_forms
     def get_value(self, dictionary: Any) -> Any:
         if self.field_name not in dictionary and getattr(self.root, "partial", False):
             return empty

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from ._field_base import Field, empty, get_error_detail, lazy_format
+from ._field_base import Field, empty, get_error_detail, lazy_format, reads_key_outside_forms
 from ._field_text import CharField
 from .exceptions import ValidationError
 from .utils import html
@@ -88,6 +88,7 @@ class ListField(Field):
                 message = lazy_format(self.error_messages[limit], **{limit: bound})
                 self.validators.append(validator_class(bound, message=message))
 
+    @reads_key_outside_forms
     def get_value(self, dictionary: Any) -> Any:
         if html.is_html_input(dictionary):
             # Repeated keys (`tag=a&tag=b`), else indexed keys (`tag[0]=a&tag[1]=b`).
@@ -148,6 +149,7 @@ class DictField(Field):
         super().__init__(**kwargs)
         self.child.bind(field_name="", parent=self)
 
+    @reads_key_outside_forms
     def get_value(self, dictionary: Any) -> Any:
         if html.is_html_input(dictionary):
             # Form keys `meta.colour=red` give {"colour": "red"}; a bare `meta=` gives {}.
@@ -224,6 +226,7 @@ class JSONField(Field):
         self.decoder = kwargs.pop("decoder", None)
         super().__init__(**kwargs)
 
+    @reads_key_outside_forms
     def get_value(self, dictionary: Any) -> Any:
         if html.is_html_input(dictionary) and self.field_name in dictionary:
             # A form can only send text: parse it as JSON rather than take it as a string.

@@ -53,6 +53,8 @@ def _add_range_validators(field: Field, base: type, user_validators: Any = None)
         limit is None or isinstance(limit, _PLAIN_LIMIT_TYPES)
         for limit in (field.max_value, field.min_value)
     )
+    # The validators' limits: a max_value/min_value changed later changes nothing.
+    field._fast_limits = (field.max_value, field.min_value)
     mark_own_validators(
         field,
         plain_limits and uses_base_validation_steps(type(field), base),
@@ -63,12 +65,10 @@ def _add_range_validators(field: Field, base: type, user_validators: Any = None)
 
 def _within_limits(field: Any, value: Any) -> bool:
     """Whether the shortcut applies and `value` passes the range checks it stands for."""
-    return (
-        own_validators_intact(field)
-        and not field.read_only
-        and (field.max_value is None or value <= field.max_value)
-        and (field.min_value is None or value >= field.min_value)
-    )
+    if not own_validators_intact(field) or field.read_only:
+        return False
+    max_value, min_value = field._fast_limits
+    return (max_value is None or value <= max_value) and (min_value is None or value >= min_value)
 
 
 class IntegerField(Field):

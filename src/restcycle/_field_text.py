@@ -201,14 +201,18 @@ class CharField(Field):
             if self.allow_blank:
                 return ""
             return Rejected([field_error(self, "blank")])
+        # The limits are the validators' (made at construction): a `max_length` changed
+        # later changes nothing, as on the general path.
+        shortest = self._min_length_validator
+        longest = self._max_length_validator
         if (
-            (self.min_length is not None and len(value) < self.min_length)
+            (shortest is not None and len(value) < shortest.limit_value)
             or "\x00" in value
             or (not value.isascii() and _SURROGATE.search(value) is not None)
         ):
             return UNDECIDED
         extra = self._fast_extra
-        if self.max_length is not None and len(value) > self.max_length:
+        if longest is not None and len(value) > longest.limit_value:
             return UNDECIDED if extra is not None else Rejected([self._too_long(value)])
         if extra is None:
             return value

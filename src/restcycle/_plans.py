@@ -34,7 +34,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model
 
-from . import _field_temporal, _prepared_query, _shadow
+from . import _field_temporal, _plan_converters, _prepared_query, _shadow
 from ._class_cache import ClassCache
 from .settings import on_reload
 
@@ -235,7 +235,7 @@ def _make_entry(field: Any) -> Entry:
     if cls.get_attribute is base_get_attribute:
         entry = Entry(key, field, "value")
         entry.identity = _identity_types(field)
-        entry.converter = field.to_representation
+        entry.converter = _plan_converters.converter_for(field)
         entry.context_free = context_free
         return entry
     return _generic_entry(key, field, context_free)
@@ -352,7 +352,16 @@ def _many_pk_reader(attr: str, cache_name: str, pk_attname: str) -> Any:
 
     def read(obj: Any) -> list:
         cache = obj.__dict__.get("_prefetched_objects_cache")
-        if (cache is not None and cache_name in cache) or obj.pk is None:
+        if cache is not None:
+            items = cache.get(cache_name)
+            if items is not None:
+                rows = getattr(items, "_result_cache", None)
+                if rows is not None and (
+                    items._prefetch_done or not items._prefetch_related_lookups
+                ):
+                    return list(map(get_pk, rows))  # the common case, read in one step
+                return list(map(get_pk, read_objects(obj)))
+        if obj.pk is None or (cache is not None and cache_name in cache):
             return list(map(get_pk, read_objects(obj)))
         return _prepared_query.related_pks(obj, attr)
 
@@ -374,6 +383,7 @@ class Plan:
         self.needs_fields = not all(e.context_free or e.kind == "method" for e in entries)
         self._factories: dict[type, tuple] = {}
         self.reads = [_describe(e) for e in entries]
+        self.shared_runner: Runner | None = None  # set by runner_for when context-free
 
     def factory(self, cls: type) -> tuple:
         """(function making a row function from slot values, slot kinds) for class `cls`."""
@@ -761,7 +771,14 @@ def runner_for(serializer: Any) -> Runner:
             plan = Plan([_make_entry(f) for f in serializer._readable_fields])
     finally:
         _compiling.classes = outer
-    runner = Runner(serializer, plan, None)
+    if plan.context_free:
+        # Nothing of the instance is read (no method fields, no context): one runner per
+        # plan, its rows compiled once, serves every instance.
+        runner = plan.shared_runner
+        if runner is None:
+            runner = plan.shared_runner = Runner(None, plan, None)
+    else:
+        runner = Runner(serializer, plan, None)
     serializer.__dict__["_plan_runner"] = runner
     return runner
 

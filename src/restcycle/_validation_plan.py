@@ -23,7 +23,7 @@ from ._class_cache import ClassCache
 from ._field_errors import end_language_snapshot, language_snapshot
 from ._field_quick import UNDECIDED, Rejected, quick_check
 from .exceptions import ValidationError
-from .fields import Field, SkipField, empty, get_error_detail, set_value
+from .fields import SkipField, empty, get_error_detail, set_value
 from .settings import on_reload
 from .utils import html
 
@@ -36,7 +36,8 @@ class _Step:
     def __init__(self, serializer: Any, field: Any, validate_method: Any = None):
         name = field.field_name
         self.name = name
-        # Field.get_value on non-form input is a plain dict lookup; do it inline.
+        # get_value on non-form input is a plain dict lookup for restcycle's own fields
+        # (`reads_key_outside_forms`): done inline, without the serializer's bound fields.
         self.get_value = field.get_value if _custom_get_value(type(field)) else None
         # Settles common input (and common errors) without raising; see quick_check.
         self.quick = quick_check(field)
@@ -66,7 +67,7 @@ def _steps(serializer: Any) -> list[_Step]:
     return steps
 
 
-# field class -> overrides Field.get_value
+# field class -> its get_value is not a plain key lookup outside form input
 _custom_get_value_cache = ClassCache("custom_get_value_cache")
 # serializer class -> names of its `validate_*` attributes, or None (it has __getattr__)
 _validate_names_cache = ClassCache("validate_names_cache")
@@ -76,7 +77,8 @@ def _custom_get_value(cls: type) -> bool:
     try:
         return _custom_get_value_cache[cls]
     except KeyError:
-        custom = _custom_get_value_cache[cls] = cls.get_value is not Field.get_value
+        custom = not getattr(cls.get_value, "_reads_key_outside_forms", False)
+        _custom_get_value_cache[cls] = custom
         return custom
 
 

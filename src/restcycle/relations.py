@@ -20,7 +20,7 @@ from django.utils.encoding import smart_str, uri_to_iri
 from django.utils.translation import gettext_lazy as _
 
 from . import _prepared_query
-from ._field_base import WRAPPER_FIELD_ARGUMENTS
+from ._field_base import WRAPPER_FIELD_ARGUMENTS, reads_key_outside_forms
 from .fields import (  # noqa: F401  SkipField is importable from here, as in DRF
     Field,
     SkipField,
@@ -471,6 +471,7 @@ class ManyRelatedField(_HTMLSelectOptions, Field):
         super().__init__(*args, **kwargs)
         self.child_relation.bind(field_name="", parent=self)
 
+    @reads_key_outside_forms
     def get_value(self, dictionary: Any) -> Any:
         # Form input carries a list as repeated keys.
         if html.is_html_input(dictionary):

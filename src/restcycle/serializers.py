@@ -25,7 +25,12 @@ from django.utils.translation import gettext_lazy as _
 from . import _model_serializer_build as _build
 from . import _model_serializer_writes as _writes
 from . import _plans, _serializer_steps, _trace, _validation_plan
-from ._field_base import WRAPPER_FIELD_ARGUMENTS, field_init_follows, init_with_defaults
+from ._field_base import (
+    WRAPPER_FIELD_ARGUMENTS,
+    field_init_follows,
+    init_with_defaults,
+    reads_key_outside_forms,
+)
 from ._model_serializer_writes import raise_errors_on_nested_writes  # noqa: F401  as in DRF
 from ._serializer_steps import as_serializer_error  # noqa: F401  as in DRF
 from ._serializer_steps import default_to_representation as _default_to_representation
@@ -296,6 +301,7 @@ class Serializer(BaseSerializer, metaclass=SerializerMetaclass):
             if not field.read_only
         }
 
+    @reads_key_outside_forms
     def get_value(self, dictionary: Any) -> Any:
         # Form input carries a nested object as `name.key` entries.
         if html.is_html_input(dictionary):
@@ -412,6 +418,7 @@ class ListSerializer(BaseSerializer):
             return self.to_representation(self.initial_data)
         return []
 
+    @reads_key_outside_forms
     def get_value(self, dictionary: Any) -> Any:
         if self.field_name not in dictionary and getattr(self.root, "partial", False):
             return empty
