@@ -117,3 +117,18 @@ def test_a_recursive_serializer_still_validates_nested_input(tree):
     )
     assert not serializer.is_valid()
     assert serializer.errors["mentees"][0]["mentees"][0]["name"] == ["This field may not be blank."]
+
+
+@pytest.mark.shadow_off("it counts its serializer's get_fields() calls itself")
+def test_an_empty_nested_list_never_builds_its_childs_fields(monkeypatch):
+    built = []
+    original = MenteeTreeSerializer.get_fields
+
+    def counting_get_fields(self):
+        built.append(self)
+        return original(self)
+
+    monkeypatch.setattr(MenteeTreeSerializer, "get_fields", counting_get_fields)
+    leaf = QpAuthor.objects.create(name="leaf", publisher=QpPublisher.objects.create(name="P"))
+    assert APIClient().get(f"/tree/{leaf.pk}/").json()["mentees"] == []
+    assert len(built) == 1  # the leaf's own fields; its empty list's child is never built

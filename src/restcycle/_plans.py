@@ -811,4 +811,7 @@ def _represent_many(child: Any, objects: Any) -> list:
         return [to_representation(item) for item in objects]
     if type(child)._readable_fields is not _ref["serializer_base"]._readable_fields:
         return [child.to_representation(item) for item in objects]
+    objects = objects if isinstance(objects, (list, tuple)) else list(objects)
+    if not objects:
+        return []  # as DRF: a child with nothing to render never builds its fields
     return runner_for(child).many(objects)
