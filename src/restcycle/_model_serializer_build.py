@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
 
+from . import _shadow
 from ._class_cache import ClassCache
 from .fields import CreateOnlyDefault, Field, HiddenField, empty
 from .settings import on_reload
@@ -124,8 +125,9 @@ def cached_model_fields(serializer: Any) -> dict | None:
     if entry is None or entry[1] is not opts.fields or entry[2] is not opts.related_objects:
         if not _model_is_cacheable(model) or varying_choices(cls) is not None:
             return None
-        prototypes = build_model_fields(serializer)
-        copiers = {name: _copier(field) for name, field in prototypes.items()}
+        with _shadow.class_setup():
+            prototypes = build_model_fields(serializer)
+            copiers = {name: _copier(field) for name, field in prototypes.items()}
         entry = (copiers, opts.fields, opts.related_objects)
         _built_fields_cache[key] = entry
     return {name: make() for name, make in entry[0].items()}

@@ -658,8 +658,9 @@ def _prototype(cls: type) -> Any:
     proto._kwargs = {}
     _ref["base_serializer"].__init__(proto)
     fields = BindingDict(proto)
-    for key, field in proto.get_fields().items():
-        fields[key] = field
+    with _shadow.class_setup():
+        for key, field in proto.get_fields().items():
+            fields[key] = field
     proto.__dict__["fields"] = fields
     return proto
 

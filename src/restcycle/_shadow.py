@@ -170,6 +170,7 @@ class _Side:
         self.written: list = []  # the parameters of its INSERTs and UPDATEs, in order
         self.uploads: list = []  # the paths of the temporary files its uploads were parsed to
         self.render_error: str | None = None
+        self.profiler: cProfile.Profile | None = None  # counting this side's user calls
 
     def count_query(self, alias: str, sql: Any, params: Any, many: bool) -> None:
         text = str(sql).lstrip()
@@ -244,7 +245,7 @@ def _counting(side: _Side) -> Iterator[None]:
         connection_created.connect(count_on_new_connection, weak=False)
         stack.callback(connection_created.disconnect, count_on_new_connection)
         if sys.getprofile() is None:
-            profiler = cProfile.Profile(subcalls=False, builtins=False)
+            profiler = side.profiler = cProfile.Profile(subcalls=False, builtins=False)
             profiler.enable()
         else:
             side.user_calls = None
@@ -255,6 +256,21 @@ def _counting(side: _Side) -> Iterator[None]:
                 profiler.disable()
                 _collect_user_calls(profiler, side.user_calls)
             _side.reset(token)
+
+
+@contextmanager
+def class_setup() -> Iterator[None]:
+    """Work done once per class and process (a class's prototype fields), not per request:
+    user code it runs (field constructors, `bind()`) is not counted for either side."""
+    side = _side.get()
+    profiler = side.profiler if side is not None else None
+    if profiler is not None:
+        profiler.disable()
+    try:
+        yield
+    finally:
+        if profiler is not None:
+            profiler.enable()
 
 
 def _collect_user_calls(profiler: cProfile.Profile, calls: Counter) -> None:
