@@ -118,6 +118,9 @@ class Layout:
             "DEBUG": "0",
             "NUM_PROXIES": "1",
             "STATIC_ROOT": str(self.static_root),
+            # Production serving: shadow mode (a test-suite tool) stays off even when the
+            # suite that starts the stack runs in it.
+            "RESTCYCLE_SHADOW": "0",
             **self.environment,
         }
 
