@@ -41,22 +41,38 @@ class DataAndFiles:
         self.files = files
 
 
-class RequestBodyTooLarge(RequestDataTooBig, RequestTooLarge):
+class _DjangosLimitError(RequestTooLarge):
+    """A 413 whose response detail names no setting, while the exception itself reads as
+    Django's own (`str()`), for code that catches Django's class and checks its text."""
+
+    django_message = ""
+
+    def __str__(self) -> str:
+        return self.django_message
+
+
+class RequestBodyTooLarge(RequestDataTooBig, _DjangosLimitError):
     """The body is over DATA_UPLOAD_MAX_MEMORY_SIZE: a 413, and Django's error."""
 
+    django_message = "Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE."
 
-class TooManyFormFields(TooManyFieldsSent, RequestTooLarge):
+
+class TooManyFormFields(TooManyFieldsSent, _DjangosLimitError):
     """More fields than DATA_UPLOAD_MAX_NUMBER_FIELDS: a 413, and Django's error."""
 
     default_detail = _("Request body has too many fields.")
     default_code = "too_many_fields"
+    django_message = (
+        "The number of GET/POST parameters exceeded settings.DATA_UPLOAD_MAX_NUMBER_FIELDS."
+    )
 
 
-class TooManyFormFiles(TooManyFilesSent, RequestTooLarge):
+class TooManyFormFiles(TooManyFilesSent, _DjangosLimitError):
     """More files than DATA_UPLOAD_MAX_NUMBER_FILES: a 413, and Django's error."""
 
     default_detail = _("Request body has too many files.")
     default_code = "too_many_files"
+    django_message = "The number of files exceeded settings.DATA_UPLOAD_MAX_NUMBER_FILES."
 
 
 def _limit_error(exc: Exception) -> RequestTooLarge:
