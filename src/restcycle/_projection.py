@@ -551,12 +551,14 @@ def _view_blocker(view: Any) -> str | None:
     return _serializer_class_blocker(serializer_class)
 
 
-def _queryset_blocker(queryset: Any) -> str | None:
-    from ._query_plan import unplannable
+def _queryset_blocker(queryset: Any, sliced: bool = False) -> str | None:
+    from ._query_plan import SLICED_UNORDERED, keeps_its_rows, unplannable
 
-    reason = unplannable(queryset)
+    reason = unplannable(queryset, sliced)
     if reason:
         return reason
+    if not keeps_its_rows(queryset):
+        return SLICED_UNORDERED
     if queryset.query.extra:
         return "the queryset uses extra()"
     for lookup in queryset._prefetch_related_lookups:
@@ -565,9 +567,14 @@ def _queryset_blocker(queryset: Any) -> str | None:
     return None
 
 
-def for_queryset(view: Any, queryset: Any, view_checked: bool = False) -> tuple[Any, str | None]:
-    """(Projection, None) when this view's output can be built from `queryset`'s columns."""
-    reason = (None if view_checked else _view_blocker(view)) or _queryset_blocker(queryset)
+def for_queryset(
+    view: Any, queryset: Any, view_checked: bool = False, sliced: bool = False
+) -> tuple[Any, str | None]:
+    """(Projection, None) when this view's output can be built from `queryset`'s columns.
+
+    `sliced`: a list may read a sliced queryset (retrieve filters it, which Django refuses).
+    """
+    reason = (None if view_checked else _view_blocker(view)) or _queryset_blocker(queryset, sliced)
     if reason:
         return None, reason
     from . import _query_plan
@@ -603,7 +610,7 @@ def for_list(view: Any, queryset: Any) -> tuple[Any, str | None]:
         )
         if paging not in known:
             return None, f"{type(paginator).__name__} reads model instances"
-    return for_queryset(view, queryset)
+    return for_queryset(view, queryset, sliced=True)
 
 
 def retrieve_blocker(view: Any) -> str | None:
