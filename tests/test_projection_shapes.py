@@ -84,6 +84,58 @@ class AuthorWebsiteSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "website", "profile_author"]
 
 
+class BookTitleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = QpBook
+        fields = ["id", "title"]
+
+
+class AuthorBooksTwiceSerializer(serializers.ModelSerializer):
+    """A reverse foreign key read twice: as pks and as a nested list."""
+
+    book_ids = serializers.PrimaryKeyRelatedField(source="books", many=True, read_only=True)
+    books = BookTitleSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = QpAuthor
+        fields = ["id", "name", "book_ids", "books"]
+
+
+class TunedAuthorsBooksTwice(generics.ListAPIView):
+    queryset = QpAuthor.objects.order_by("id").prefetch_related("books")
+    serializer_class = AuthorBooksTwiceSerializer
+
+
+class NaiveAuthorsBooksTwice(TunedAuthorsBooksTwice):
+    queryset = QpAuthor.objects.order_by("id")
+
+
+class TagNameSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = QpTag
+        fields = ["id", "name"]
+
+
+class BookTagsTwiceSerializer(serializers.ModelSerializer):
+    """A many-to-many read twice: as pks and as a nested list."""
+
+    tag_ids = serializers.PrimaryKeyRelatedField(source="tags", many=True, read_only=True)
+    tags = TagNameSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = QpBook
+        fields = ["id", "title", "tag_ids", "tags"]
+
+
+class TunedBooksTagsTwice(generics.ListAPIView):
+    queryset = QpBook.objects.prefetch_related("tags")
+    serializer_class = BookTagsTwiceSerializer
+
+
+class NaiveBooksTagsTwice(TunedBooksTagsTwice):
+    queryset = QpBook.objects.all()
+
+
 class Columns(generics.ListAPIView):
     queryset = QpColumns.objects.all()
     serializer_class = ColumnsSerializer
@@ -148,6 +200,22 @@ urlpatterns = [
     *both_paths("sliced-by-size-columns/", SlicedBySizeColumns),
     *both_paths("required-through-null/", RequiredThroughNull),
     *both_paths("author-websites/", AuthorWebsites),
+    *both_paths("tuned-authors-books-twice/", TunedAuthorsBooksTwice),
+    *both_paths("naive-authors-books-twice/", NaiveAuthorsBooksTwice),
+    *both_paths("tuned-books-tags-twice/", TunedBooksTagsTwice),
+    *both_paths("naive-books-tags-twice/", NaiveBooksTagsTwice),
+    path(
+        "drf/tuned-books-tags-twice/",
+        type(
+            "Unplanned", (TunedBooksTagsTwice,), {"projection": False, "auto_prefetch": False}
+        ).as_view(),
+    ),
+    path(
+        "drf/tuned-authors-books-twice/",
+        type(
+            "Unplanned", (TunedAuthorsBooksTwice,), {"projection": False, "auto_prefetch": False}
+        ).as_view(),
+    ),
 ]
 
 
@@ -297,3 +365,15 @@ def test_a_slice_not_ordered_by_a_unique_column_takes_the_instance_path(rows):
     values, _, plan = on_both("sliced-by-size-columns/")
     assert plan == {"path": "instance", "reason": SLICED_UNORDERED}
     assert len(values.json()) == 2
+
+
+@pytest.mark.parametrize("tuning", ["tuned", "naive"])
+@pytest.mark.parametrize("shape", ["authors-books", "books-tags"])
+def test_a_relation_read_twice_makes_no_more_queries_than_drf_hand_tuned(rows, tuning, shape):
+    """DRF on `prefetch_related(...)`: the rows, the relation; both reads use the cache."""
+    values, queries, plan = on_both(f"{tuning}-{shape}-twice/")
+    drf, drf_queries, _ = fetch(f"/drf/tuned-{shape}-twice/")
+    assert values.content == drf.content
+    assert queries == drf_queries == 2
+    assert plan["path"] == "instance"
+    assert "the instance path fetches it once" in plan["reason"]
