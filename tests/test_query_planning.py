@@ -564,3 +564,15 @@ def test_retrieve_on_a_sliced_queryset_is_404_as_in_drf(bookshelf):
     get_object_or_404 turns that TypeError into a 404, and so does restcycle."""
     response = APIClient().get(f"/sliced-books/{QpBook.objects.first().pk}/")
     assert response.status_code == 404
+
+
+def test_explain_says_why_a_slice_is_prefetched_not_joined(bookshelf):
+    from restcycle._explain import explain
+    from restcycle._explain_text import render_text
+
+    report = explain("/sliced-by-price-books/", "GET", urlconf=__name__)
+    prefetch = report["query_plan"]["prefetch"]
+    assert prefetch["prefetch_related"] == ["author__publisher", "tags"]
+    assert "not ordered by a unique column" in prefetch["not_joined"]
+    text = render_text(report)
+    assert "single relations prefetched, not joined: the queryset is sliced" in text

@@ -118,6 +118,8 @@ def _query_plan_lines(plan: dict) -> list[str]:
         lines.append("      auto-prefetch added: " + (", ".join(added) or "nothing"))
         for relation, why in prefetch.get("left_lazy", {}).items():
             lines.append(f"      not joined: {relation} ({why})")
+        if prefetch.get("not_joined"):
+            lines.append(f"      single relations prefetched, not joined: {prefetch['not_joined']}")
     else:
         lines.append(f"      auto-prefetch off: {prefetch.get('reason')}")
     if "prepared_lookup" in plan:
