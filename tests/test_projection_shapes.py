@@ -136,6 +136,16 @@ class NaiveBooksTagsTwice(TunedBooksTagsTwice):
     queryset = QpBook.objects.all()
 
 
+class TunedBookTagsTwice(generics.RetrieveAPIView):
+    queryset = QpBook.objects.prefetch_related("tags")
+    serializer_class = BookTagsTwiceSerializer
+
+
+class TunedAuthorBooksTwice(generics.RetrieveAPIView):
+    queryset = QpAuthor.objects.prefetch_related("books")
+    serializer_class = AuthorBooksTwiceSerializer
+
+
 class Columns(generics.ListAPIView):
     queryset = QpColumns.objects.all()
     serializer_class = ColumnsSerializer
@@ -208,6 +218,20 @@ urlpatterns = [
         "drf/tuned-books-tags-twice/",
         type(
             "Unplanned", (TunedBooksTagsTwice,), {"projection": False, "auto_prefetch": False}
+        ).as_view(),
+    ),
+    *both_paths("tuned-book-tags-twice/<int:pk>/", TunedBookTagsTwice),
+    *both_paths("tuned-author-books-twice/<int:pk>/", TunedAuthorBooksTwice),
+    path(
+        "drf/tuned-book-tags-twice/<int:pk>/",
+        type(
+            "Unplanned", (TunedBookTagsTwice,), {"projection": False, "auto_prefetch": False}
+        ).as_view(),
+    ),
+    path(
+        "drf/tuned-author-books-twice/<int:pk>/",
+        type(
+            "Unplanned", (TunedAuthorBooksTwice,), {"projection": False, "auto_prefetch": False}
         ).as_view(),
     ),
     path(
@@ -377,3 +401,13 @@ def test_a_relation_read_twice_makes_no_more_queries_than_drf_hand_tuned(rows, t
     assert queries == drf_queries == 2
     assert plan["path"] == "instance"
     assert "the instance path fetches it once" in plan["reason"]
+
+
+@pytest.mark.parametrize("shape", ["author-books", "book-tags"])
+def test_a_relation_read_twice_on_retrieve_makes_no_more_queries_than_drf(rows, shape):
+    model = QpAuthor if shape == "author-books" else QpBook
+    for pk in model.objects.values_list("pk", flat=True):
+        values, queries, _ = on_both(f"tuned-{shape}-twice/{pk}/")
+        drf, drf_queries, _ = fetch(f"/drf/tuned-{shape}-twice/{pk}/")
+        assert values.content == drf.content
+        assert queries == drf_queries == 2
