@@ -147,6 +147,8 @@ class SerEdition(_ser_models.Model):
 
 
 # --- query planning: automatic prefetch and the values projection ------------------
+import uuid as _qp_uuid  # noqa: E402
+
 from django.db import models as _qp_models  # noqa: E402
 
 
@@ -223,6 +225,39 @@ class QpBook(_qp_models.Model):
 
     def describe(self):
         return f"{self.title} ({self.pages})"
+
+
+class QpColumns(_qp_models.Model):
+    """One column of every type Django ships (not files), and a chain of nullable keys."""
+
+    SIZES = [(1, "Small"), (2, "Large")]
+
+    ident = _qp_models.UUIDField(default=_qp_uuid.uuid4)
+    big = _qp_models.BigIntegerField(default=2**40)
+    small = _qp_models.SmallIntegerField(default=-3)
+    positive = _qp_models.PositiveIntegerField(default=7)
+    positive_small = _qp_models.PositiveSmallIntegerField(null=True)
+    positive_big = _qp_models.PositiveBigIntegerField(default=2**50)
+    size = _qp_models.IntegerField(choices=SIZES, default=1)
+    flag = _qp_models.BooleanField(null=True)
+    text = _qp_models.TextField(default="")
+    slug = _qp_models.SlugField(default="a-slug")
+    email = _qp_models.EmailField(default="a@example.com")
+    url = _qp_models.URLField(default="https://example.com/")
+    path = _qp_models.FilePathField(path="/tmp", blank=True, default="")
+    address = _qp_models.GenericIPAddressField(null=True)
+    blob = _qp_models.BinaryField(null=True)
+    data = _qp_models.JSONField(null=True)
+    span = _qp_models.DurationField(null=True)
+    ratio = _qp_models.FloatField(null=True)
+    amount = _qp_models.DecimalField(max_digits=12, decimal_places=4, null=True)
+    day = _qp_models.DateField(null=True)
+    moment = _qp_models.DateTimeField(null=True)
+    clock = _qp_models.TimeField(null=True)
+    book = _qp_models.ForeignKey(QpBook, null=True, on_delete=_qp_models.SET_NULL)
+
+    class Meta:
+        ordering = ["id"]
 
 
 from django.db import models as _browsable_models  # noqa: E402

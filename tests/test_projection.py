@@ -345,7 +345,6 @@ FALLBACKS = {
         "'title' (ReversedCharField) is a custom",
     ),
     "string-related-many": (_simple_list(NestedManySerializer), "needs related objects"),
-    "nullable-dotted": (_simple_list(NullableDottedSerializer), "nullable relation 'editor'"),
     "hyperlinked": (_simple_list(HyperlinkedSerializer), "reads the request"),
     "two-level-lists": (
         fallback_view(TwoLevelListsSerializer, queryset=QpAuthor.objects.all()),
@@ -391,6 +390,8 @@ urlpatterns = [
     ),
     *on_both_paths("paged-values-books/", "paged-instance-books/", PagedValuesBooks),
     *on_both_paths("offset-values-books/", "offset-instance-books/", OffsetValuesBooks),
+    path("nullable-dotted/", _simple_list(NullableDottedSerializer)),
+    path("instance-nullable-dotted/", fallback_view(NullableDottedSerializer, projection=False)),
     *[path(f"fallback/{name}/", view) for name, (view, _) in FALLBACKS.items()],
     *[path(f"fallback/{name}/<int:pk>/", view) for name, (view, _) in FALLBACKS.items()],
 ]
@@ -602,3 +603,14 @@ def test_reverse_one_to_one_nested_on_the_values_path(bookshelf):
     assert queries == 1
     assert [a["profile"] for a in values.json()][1:] == [None, None]
     assert values.json()[0]["profile"]["website"] == "ann.example"
+
+
+def test_a_dotted_source_through_a_null_foreign_key_gives_its_default_on_the_values_path(
+    bookshelf,
+):
+    values, values_queries, plan = fetch("/nullable-dotted/")
+    instance, instance_queries, _ = fetch("/instance-nullable-dotted/")
+    assert plan == {"path": "values", "reason": None}
+    assert values.content == instance.content
+    assert values_queries == instance_queries == 1
+    assert [book["editor_name"] for book in values.json()] == ["Bøb \u2028", "none", "none"]

@@ -8,6 +8,7 @@ on a path that never builds the serializer (a DELETE, a 405).
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 WIDTH = 100
@@ -155,6 +156,13 @@ def _query_plan_lines(plan: dict) -> list[str]:
         lines.extend(_wrapped("      auto-prefetch added: ", added or ["nothing"]))
         for relation, why in prefetch.get("left_lazy", {}).items():
             lines.extend(_wrapped("      not joined: ", [f"{relation} ({why})"]))
+        if prefetch.get("not_joined"):
+            prefix = "      single relations prefetched, not joined: "
+            lines.extend(
+                textwrap.wrap(
+                    prefix + prefetch["not_joined"], WIDTH, subsequent_indent=" " * len(prefix)
+                )
+            )
     else:
         lines.append(f"      auto-prefetch off: {prefetch.get('reason')}")
     if "prepared_lookup" in plan:

@@ -17,9 +17,12 @@ from django.db import connections, router
 from django.db.models import Model, Prefetch
 from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init
+from django.utils.encoding import is_protected_type
 
 from . import _shadow
 from ._class_cache import ClassCache
+from ._field_base import empty
+from ._plans import _SKIP
 
 _PACKAGE = __name__.rpartition(".")[0]
 
@@ -197,6 +200,7 @@ class _Compiler:
         self.slots: list = []
         self.pk_lists: list = []
         self.models: set = set()
+        self.may_skip = False  # the serializer being compiled may leave a key out
 
     def column(self, path: str) -> str:
         if path not in self.columns:
@@ -212,8 +216,30 @@ class _Compiler:
             raise NotProjectable("serializers nested more than five deep")
         _check_model(model)
         self.models.add(model)
+        skipping = self.may_skip
+        self.may_skip = False
         parts = [f"{e.key!r}: {self.entry(e, model, prefix, depth)}" for e in plan.entries]
-        return "{" + ", ".join(parts) + "}"
+        body = "{" + ", ".join(parts) + "}"
+        if self.may_skip:  # a key DRF's loop leaves out (SkipField) is left out here too
+            body = f"{self.slot(_without_skipped)}({body})"
+        self.may_skip = skipping
+        return body
+
+    def guarded(self, entry: Any, model: type, guards: list, value: str) -> str:
+        """`value`, unless a relation on the way is missing: then what DRF's read gives.
+
+        A null foreign key mid-chain makes DRF's `get_attribute` raise AttributeError,
+        settled by the field (default, None, left out, or the error); a missing reverse
+        one-to-one gives None.
+        """
+        for presence, next_attr in reversed(guards):
+            if next_attr is None:
+                settled = "None"
+            else:
+                self.may_skip = True
+                settled = f"{self.slot(_missing_read(entry.field, model, next_attr))}()"
+            value = f"({settled} if {self.column(presence)} is None else {value})"
+        return value
 
     def entry(self, entry: Any, model: type, prefix: str, depth: int) -> str:
         from . import _plans
@@ -222,6 +248,11 @@ class _Compiler:
         name = type(entry.field).__name__
         if kind == "method":
             raise NotProjectable(f"'{key}' is a SerializerMethodField (it reads the instance)")
+        if kind == "generic" and entry.context_free and _model_field_output(entry.field, model):
+            # ModelField (a BinaryField, ...): the model field's own text form of its column.
+            column = self.column(_join(prefix, entry.field.model_field.attname))
+            output = self.slot(_model_field_output(entry.field, model))
+            return f"(_v if (_v := {column}) is None else {output}(_v))"
         if kind == "generic" or not entry.context_free:
             raise NotProjectable(f"'{key}' ({name}) needs the model instance or the request")
         if not attrs:
@@ -242,7 +273,12 @@ class _Compiler:
                 is not _plans._ref["serializer_base"]._readable_fields
             ):
                 raise NotProjectable(f"'{key}' overrides _readable_fields")
-            related, path = self.through_foreign_keys(key, model, attrs[:-1], prefix)
+            related, path, guards = self.through_relations(key, model, attrs, prefix)
+            if guards and entry.field.default is not empty:
+                raise NotProjectable(
+                    f"'{key}' has a default for a missing relation, which the nested "
+                    "serializer would represent"
+                )
             relation = _single_relation(related, attrs[-1])
             if relation is None:
                 raise NotProjectable(f"'{key}' nests a relation that is not a single object")
@@ -251,11 +287,21 @@ class _Compiler:
             inner = self.serializer(entry.nested.plan, relation[1], path, depth + 1)
             # No related row (a null key, a missing reverse one-to-one) gives None.
             present = path if relation[0] == "forward" else _join(path, "pk")
-            return f"(None if {self.column(present)} is None else {inner})"
+            value = f"(None if {self.column(present)} is None else {inner})"
+            return self.guarded(entry, model, guards, value)
         if kind != "value":
             raise NotProjectable(f"'{key}' ({name}) needs the model instance")
-        value = self.column(self.column_path(entry, model, prefix))
+        column, guards = self.column_path(entry, model, prefix)
+        value = self.column(column)
         converter = self.slot(entry.converter)
+        if guards:
+            # A settled missing read is represented as DRF's loop represents it.
+            value = self.guarded(entry, model, guards, value)
+            identity = self.slot(entry.identity)
+            return (
+                f"(_v if ((_v := {value}) is None or _v is _SKIP or _v.__class__ in "
+                f"{identity}) else {converter}(_v))"
+            )
         if entry.identity:
             identity = self.slot(entry.identity)
             return (
@@ -264,27 +310,37 @@ class _Compiler:
             )
         return f"(None if (_v := {value}) is None else {converter}(_v))"
 
-    def through_foreign_keys(self, key: str, model: type, attrs: list, prefix: str) -> tuple:
-        for attr in attrs:
-            relation = _forward(model, attr)
+    def through_relations(self, key: str, model: type, attrs: list, prefix: str) -> tuple:
+        """(model, path, guards) reached by `attrs[:-1]` through single relations.
+
+        Guards are (column that is None when the relation is missing, the attribute read
+        next, or None when the miss reads as None: a reverse one-to-one).
+        """
+        guards: list = []
+        for position, attr in enumerate(attrs[:-1]):
+            relation = _single_relation(model, attr)
             if relation is None:
                 raise NotProjectable(f"'{key}' reads through '{attr}', which is not a foreign key")
-            if relation[3]:
-                raise NotProjectable(f"'{key}' reads through the nullable relation '{attr}'")
             _check_constrained(key, model, attr)
-            model, prefix = relation[1], _join(prefix, attr)
-        return model, prefix
+            path = _join(prefix, attr)
+            if relation[0] == "reverse_one":
+                guards.append((_join(path, "pk"), None))
+            elif relation[3]:
+                guards.append((path, attrs[position + 1]))
+            model, prefix = relation[1], path
+        return model, prefix, guards
 
-    def column_path(self, entry: Any, model: type, prefix: str) -> str:
+    def column_path(self, entry: Any, model: type, prefix: str) -> tuple[str, list]:
+        """(the column's lookup path, the guards of the relations on the way)."""
         from ._plans import _is_overridden_on_class
 
         key, attrs = entry.key, entry.source_attrs
-        related, path = self.through_foreign_keys(key, model, attrs[:-1], prefix)
+        related, path, guards = self.through_relations(key, model, attrs, prefix)
         last = attrs[-1]
         if last == "pk":
-            return _join(path, "pk")
+            return _join(path, "pk"), guards
         if not path and last in self.annotations:
-            return last
+            return last, guards
         _check_model(related)
         concrete = related._meta.concrete_fields
         model_field = {f.name: f for f in concrete}.get(last)
@@ -292,7 +348,7 @@ class _Compiler:
             # A foreign key's own column by its attname (`author_id`): the raw value.
             key_field = {f.attname: f for f in concrete if f.is_relation}.get(last)
             if key_field is not None:
-                return _join(path, last)
+                return _join(path, last), guards
         if model_field is None:
             raise NotProjectable(
                 f"'{key}' reads '{last}', which is not a column (a property or method needs "
@@ -304,7 +360,7 @@ class _Compiler:
             related, last
         ):
             raise NotProjectable(f"'{key}' reads '{last}' through a descriptor (e.g. a file)")
-        return _join(path, last)
+        return _join(path, last), guards
 
     def _read_once(self, key: str, related_model: type, query_name: str) -> None:
         """One query per relation, as one prefetch serves every field reading it."""
@@ -347,6 +403,70 @@ class _Compiler:
         build = _builder(body, child.slots, 0, f"{key} items")
         self.pk_lists.append(ToMany(key, related_model, query_name, child.columns, build))
         return f"(_m{len(self.pk_lists) - 1}.get({self.column('pk')}) or [])"
+
+
+class _ColumnHolder:
+    """Stands in for an instance where a Django model field reads one attribute of it."""
+
+
+def _model_field_output(field: Any, model: type) -> Any:
+    """value -> `ModelField.to_representation` of an instance holding that column value,
+    for Django's own model fields (they read the instance only through `value_from_object`);
+    or None when the field is not such a field of `model`."""
+    from . import fields
+
+    model_field = getattr(field, "model_field", None)
+    if type(field) is not fields.ModelField or model_field is None:
+        return None
+    django_field = type(model_field)
+    for method in ("value_to_string", "value_from_object"):
+        owner = next(k for k in django_field.__mro__ if method in k.__dict__)
+        if not owner.__module__.startswith("django.db.models."):
+            return None
+    try:
+        own = model._meta.get_field(model_field.name) is model_field
+    except Exception:
+        own = False
+    if not own or not model_field.concrete or model_field.is_relation:
+        return None
+    if model_field.descriptor_class is not DeferredAttribute:
+        return None
+    attname, value_to_string = model_field.attname, model_field.value_to_string
+
+    def output(value: Any) -> Any:
+        if is_protected_type(value):
+            return value
+        holder = _ColumnHolder()
+        holder.__dict__[attname] = value
+        return value_to_string(holder)
+
+    return output
+
+
+def _without_skipped(output: dict) -> dict:
+    """The output without the keys whose read settled as SkipField (DRF leaves them out)."""
+    for key in [key for key, value in output.items() if value is _SKIP]:
+        del output[key]
+    return output
+
+
+def _missing_read(field: Any, model: type, next_attr: str) -> Any:
+    """() -> what `field` gives when a null foreign key mid-source raised AttributeError.
+
+    The field settles it as on the instance path (default, None, _SKIP, or its error
+    naming the model); the exception is the one reading `None.<next_attr>` raises.
+    """
+    from ._plans import _missing_value
+
+    missing = _missing_value(field)
+    stand_in = model.__new__(model)  # only its class is read, for the error message
+
+    def settled() -> Any:
+        return missing(
+            stand_in, AttributeError(f"'NoneType' object has no attribute '{next_attr}'")
+        )
+
+    return settled
 
 
 def _check_model(model: type) -> None:
@@ -487,14 +607,14 @@ def _builder(body: str, slot_values: list, map_count: int, name: str) -> Any:
     slots = [f"_s{i}" for i in range(len(slot_values))]
     maps = [f"_m{i}" for i in range(map_count)]
     source = (
-        f"def _factory({', '.join(['_unused', *slots])}):\n"
+        f"def _factory({', '.join(['_SKIP', *slots])}):\n"
         f"    def build({', '.join(['rows', *maps])}):\n"
         f"        return [{body} for r in rows]\n"
         f"    return build\n"
     )
     from ._plans import generated_function
 
-    return generated_function(source, f"projection {name}", "_factory")(None, *slot_values)
+    return generated_function(source, f"projection {name}", "_factory")(_SKIP, *slot_values)
 
 
 def compile_projection(serializer_class: type, queryset: Any) -> tuple[Any, str | None]:
@@ -551,12 +671,14 @@ def _view_blocker(view: Any) -> str | None:
     return _serializer_class_blocker(serializer_class)
 
 
-def _queryset_blocker(queryset: Any) -> str | None:
-    from ._query_plan import unplannable
+def _queryset_blocker(queryset: Any, sliced: bool = False) -> str | None:
+    from ._query_plan import SLICED_UNORDERED, keeps_its_rows, unplannable
 
-    reason = unplannable(queryset)
+    reason = unplannable(queryset, sliced)
     if reason:
         return reason
+    if not keeps_its_rows(queryset):
+        return SLICED_UNORDERED
     if queryset.query.extra:
         return "the queryset uses extra()"
     for lookup in queryset._prefetch_related_lookups:
@@ -565,9 +687,14 @@ def _queryset_blocker(queryset: Any) -> str | None:
     return None
 
 
-def for_queryset(view: Any, queryset: Any, view_checked: bool = False) -> tuple[Any, str | None]:
-    """(Projection, None) when this view's output can be built from `queryset`'s columns."""
-    reason = (None if view_checked else _view_blocker(view)) or _queryset_blocker(queryset)
+def for_queryset(
+    view: Any, queryset: Any, view_checked: bool = False, sliced: bool = False
+) -> tuple[Any, str | None]:
+    """(Projection, None) when this view's output can be built from `queryset`'s columns.
+
+    `sliced`: a list may read a sliced queryset (retrieve filters it, which Django refuses).
+    """
+    reason = (None if view_checked else _view_blocker(view)) or _queryset_blocker(queryset, sliced)
     if reason:
         return None, reason
     from . import _query_plan
@@ -603,7 +730,7 @@ def for_list(view: Any, queryset: Any) -> tuple[Any, str | None]:
         )
         if paging not in known:
             return None, f"{type(paginator).__name__} reads model instances"
-    return for_queryset(view, queryset)
+    return for_queryset(view, queryset, sliced=True)
 
 
 def retrieve_blocker(view: Any) -> str | None:

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import F, Prefetch, prefetch_related_objects
+from django.db.models.expressions import OrderBy
 from django.db.models.manager import BaseManager
 from django.db.models.query import ModelIterable, QuerySet
 
@@ -258,14 +259,18 @@ def _reads_of(serializer: Any, model: type) -> tuple[list, list, dict]:
 # --- applying lookups to a queryset ------------------------------------------------------
 
 
-def unplannable(queryset: Any) -> str | None:
-    """Why this queryset must be left as it is, or None when lookups may be added."""
+def unplannable(queryset: Any, sliced: bool = False) -> str | None:
+    """Why this queryset must be left as it is, or None when lookups may be added.
+
+    `sliced`: a slice taken in `get_queryset()` (`qs[:100]`) is planned too (lists only;
+    `get_object()` filters, which Django refuses on a sliced queryset, as in DRF).
+    """
     if not isinstance(queryset, QuerySet):
         return f"the queryset is a {type(queryset).__name__}, not a model QuerySet"
     if queryset._result_cache is not None:
         return "the queryset was already evaluated"
     query = queryset.query
-    if query.is_sliced:
+    if query.is_sliced and not sliced:
         return "the queryset is sliced"
     if queryset._iterable_class is not ModelIterable:
         return "the queryset returns values(), not model instances"
@@ -278,6 +283,44 @@ def unplannable(queryset: Any) -> str | None:
         # nullable side of an outer join.
         return "the queryset uses select_for_update()"
     return None
+
+
+SLICED_UNORDERED = (
+    "the queryset is sliced and not ordered by a unique column: another column list or join "
+    "may make the database keep other rows"
+)
+
+
+def keeps_its_rows(queryset: QuerySet) -> bool:
+    """Whether joins or another column list leave the rows this queryset selects as they are.
+
+    True unless it is sliced: then its ordering must name the primary key or a unique
+    non-null column of its model, so rows tied on every ordering key are one row (or
+    copies of it, from a to-many filter) and whichever the LIMIT keeps answers the same.
+    """
+    query = queryset.query
+    if not query.is_sliced:
+        return True
+    if query.extra_order_by:
+        return False
+    if query.order_by:
+        ordering = query.order_by
+    elif query.default_ordering:
+        ordering = queryset.model._meta.ordering
+    else:
+        return False
+    meta = queryset.model._meta
+    unique = {"pk", meta.pk.name, meta.pk.attname}
+    for field in meta.concrete_fields:
+        if field.unique and not field.null:
+            unique.update((field.name, field.attname))
+    for item in ordering:
+        if isinstance(item, OrderBy):
+            item = item.expression
+        name = item.name if isinstance(item, F) else item if isinstance(item, str) else None
+        if name is not None and name.lstrip("-") in unique:
+            return True
+    return False
 
 
 def _select_covered(path: str, tree: Any) -> bool:
@@ -304,16 +347,26 @@ def _prefetch_covered(path: str, existing: tuple) -> bool:
     return False
 
 
-def add_lookups(queryset: QuerySet, select: list, prefetch: list) -> tuple[QuerySet, list, list]:
+def add_lookups(
+    queryset: QuerySet, select: list, prefetch: list, joins: bool = True
+) -> tuple[QuerySet, list, list]:
     """(queryset with the missing lookups, select lookups added, prefetch lookups added).
 
-    Prefetch lookups are reported as text: `"tags"`, or the `Prefetch(...)` added.
+    Prefetch lookups are reported as text: `"tags"`, or the `Prefetch(...)` added. With
+    `joins` False the single relations are prefetched too (one query each), leaving the
+    queryset's own SQL exactly as it was.
     """
     user_select = queryset.query.select_related
     add_select = [p for p in select if not _select_covered(p, user_select)]
     existing = tuple(queryset._prefetch_related_lookups)
     add_prefetch: list = []
     shown: list[str] = []
+    if not joins:
+        for path in add_select:
+            if not _prefetch_covered(path, existing):
+                add_prefetch.append(path)
+                shown.append(path)
+        add_select = []
     for path, model, joins in prefetch:
         if _prefetch_covered(path, existing):
             # The user reaches this relation already: joins under it become plain lookups.
@@ -349,7 +402,9 @@ def _frozen_select(tree: Any) -> Any:
     return tuple(sorted((name, _frozen_select(sub)) for name, sub in tree.items()))
 
 
-def _decision_key(serializer_class: type, model: type, queryset: QuerySet) -> tuple | None:
+def _decision_key(
+    serializer_class: type, model: type, queryset: QuerySet, joins: bool
+) -> tuple | None:
     """The planning decision's cache key, or None when the queryset's lookups can't be keyed."""
     if queryset.query._filtered_relations:
         return None  # prefetch_related checks names against them: decide afresh
@@ -357,7 +412,8 @@ def _decision_key(serializer_class: type, model: type, queryset: QuerySet) -> tu
     for lookup in existing:
         if lookup.__class__ is not str:
             return None  # Prefetch objects compare by path only: decide afresh
-    return (serializer_class, model, _frozen_select(queryset.query.select_related), existing)
+    select = _frozen_select(queryset.query.select_related)
+    return (serializer_class, model, select, existing, joins)
 
 
 def _with_lookups(queryset: QuerySet, added_select: list, lookups: tuple) -> QuerySet:
@@ -406,9 +462,13 @@ def _record(view: Any, key: str, value: dict) -> None:
     plan[key] = value
 
 
-def _planned(view: Any, queryset: Any) -> tuple[Any, dict]:
-    """(queryset with the lookups added, what was added or why nothing was)."""
-    reason = _switched_off(view, "AUTO_PREFETCH", "auto_prefetch") or unplannable(queryset)
+def _planned(view: Any, queryset: Any, sliced: bool = False) -> tuple[Any, dict]:
+    """(queryset with the lookups added, what was added or why nothing was).
+
+    `sliced`: a list's queryset may be sliced; unless its ordering keeps its rows, single
+    relations are then prefetched rather than joined.
+    """
+    reason = _switched_off(view, "AUTO_PREFETCH", "auto_prefetch") or unplannable(queryset, sliced)
     serializer_class = None if reason else _serializer_class(view)
     if reason is None and serializer_class is None:
         reason = "no serializer class"
@@ -419,10 +479,11 @@ def _planned(view: Any, queryset: Any) -> tuple[Any, dict]:
     if reads is None:
         return queryset, {"applied": False, "reason": _FIELDS_VARY}
     select, prefetches, lazy = reads
-    key = _decision_key(serializer_class, model, queryset)
+    joins = keeps_its_rows(queryset)
+    key = _decision_key(serializer_class, model, queryset, joins)
     decision = _decisions.get(key) if key is not None else None
     if decision is None:
-        queryset, added_select, added_prefetch = add_lookups(queryset, select, prefetches)
+        queryset, added_select, added_prefetch = add_lookups(queryset, select, prefetches, joins)
         # A Prefetch holds a queryset of the related model's default manager, which may
         # filter per request (a tenant, the user, the time): only plain lookups are kept.
         lookups = queryset._prefetch_related_lookups
@@ -440,12 +501,14 @@ def _planned(view: Any, queryset: Any) -> tuple[Any, dict]:
     }
     if lazy:
         info["left_lazy"] = dict(lazy)
+    if not joins:
+        info["not_joined"] = SLICED_UNORDERED
     return queryset, info
 
 
-def prefetch(view: Any, queryset: Any) -> Any:
+def prefetch(view: Any, queryset: Any, sliced: bool = False) -> Any:
     """The queryset with the select/prefetch lookups the view's serializer reads added."""
-    queryset, info = _planned(view, queryset)
+    queryset, info = _planned(view, queryset, sliced)
     _record(view, "prefetch", info)
     return queryset
 
@@ -475,7 +538,7 @@ def plan_list(view: Any, queryset: Any) -> tuple[Any, Any]:
         _record(view, "prefetch", {"applied": False, "reason": "the values path reads no objects"})
         return projection.queryset(queryset), projection.bind(queryset.db)
     _record(view, "projection", {"path": "instance", "reason": reason})
-    return prefetch(view, queryset), None
+    return prefetch(view, queryset, sliced=True), None
 
 
 def _set_projected_data(serializer: Any, build: Any, rows: Any) -> None:
@@ -578,7 +641,7 @@ def describe(view: Any, action: str = "list") -> dict[str, Any]:
         info["prefetch"] = {"applied": False, "reason": "the values path reads no objects"}
         return info
     info["projection"] = {"path": "instance", "reason": reason}
-    planned, info["prefetch"] = _planned(view, queryset)
+    planned, info["prefetch"] = _planned(view, queryset, sliced=action != "retrieve")
     if action == "retrieve":
         info["prepared_lookup"] = {"reason": _prepared_query.why_not_prepared(planned)}
     return info
