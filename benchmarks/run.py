@@ -2,7 +2,7 @@
 
     ./scripts/bench            # full run: checks, warm-up, interleaved rounds, table, JSON
     ./scripts/bench --quick    # a short run
-    ./scripts/bench --check    # correctness only: statuses, bodies, query counts; exit 1 if off
+    ./scripts/bench --check    # correctness only: statuses, bodies, SQL; exit 1 if off
     ./scripts/bench --http     # whole stack: gunicorn + a load generator (see http_load.py)
 
 One parent (this script) drives worker processes over pipes: restcycle and the floor
@@ -31,6 +31,7 @@ from benchmarks.workloads import (  # noqa: E402
     DRF,
     FLOOR,
     MAIN_WORKLOADS,
+    NINJA,
     QUERY_PLANNING_COMPARISON,
     RESTCYCLE,
     WORKLOADS,
@@ -66,6 +67,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--no-restcycle", action="store_true", help="leave restcycle out (the floor stays)"
     )
+    parser.add_argument("--no-ninja", action="store_true", help="leave django-ninja out")
     parser.add_argument("--drf-python", help="interpreter with the real DRF installed")
     parser.add_argument(
         "--no-create-drf-venv", action="store_true", help="never create the DRF venv"
@@ -137,6 +139,9 @@ class Series:
         self.checks[workload] = first
         return first
 
+    def serves(self, workload: str) -> bool:
+        return self.implementation in WORKLOADS_BY_NAME[workload].implementations
+
     def timeable(self, workload: str) -> bool:
         check = self.checks.get(workload)
         expected = WORKLOADS_BY_NAME[workload].expected_status
@@ -169,8 +174,6 @@ def _start_workers(args, workers: list, series: list, missing: dict) -> None:
     workers.append(restcycle_worker)
     if args.no_restcycle:
         missing[RESTCYCLE] = "left out (--no-restcycle)"
-    elif restcycle_worker.info["api_error"]:
-        missing[RESTCYCLE] = restcycle_worker.info["api_error"].strip().splitlines()[-1]
     else:
         series.append(Series(RESTCYCLE, RESTCYCLE, restcycle_worker))
     python = None if args.no_drf else drf_python(args.drf_python, not args.no_create_drf_venv)
@@ -179,13 +182,16 @@ def _start_workers(args, workers: list, series: list, missing: dict) -> None:
     else:
         drf_worker = WorkerProcess(DRF, python)
         workers.append(drf_worker)
-        if drf_worker.info["api_error"]:
-            missing[DRF] = drf_worker.info["api_error"].strip().splitlines()[-1]
-        else:
-            series.append(Series(DRF, DRF, drf_worker))
+        series.append(Series(DRF, DRF, drf_worker))
         if args.calibrate:
             series.append(Series(FLOOR_IN_DRF_PROCESS, FLOOR, drf_worker))
     series.append(Series(FLOOR, FLOOR, restcycle_worker))
+    if args.no_ninja:
+        missing[NINJA] = "left out (--no-ninja)"
+    elif NINJA not in restcycle_worker.info["implementations"]:
+        missing[NINJA] = "django-ninja is not installed in this interpreter"
+    else:
+        series.append(Series(NINJA, NINJA, restcycle_worker))
 
 
 # Each check sends a workload this many times: the ORM's first answer, then warm ones.
@@ -196,7 +202,7 @@ def run_checks(series: list[Series], workloads: list[str]) -> dict[str, list[str
     """Send every workload to every series (CHECK_REPEATS times); the warnings per workload."""
     warnings: dict[str, list[str]] = {}
     for workload in workloads:
-        results = {s.name: s.check(workload) for s in series}
+        results = {s.name: s.check(workload) for s in series if s.serves(workload)}
         warnings[workload] = _report.check_warnings(workload, results)
     return warnings
 
@@ -208,6 +214,8 @@ def drift_warnings(series: list[Series], workloads: list[str]) -> dict[str, list
         if WORKLOADS_BY_NAME[workload].writes:
             continue
         for s in series:
+            if not s.serves(workload):
+                continue
             before = s.checks[workload]
             after = s.worker.call(cmd="check", impl=s.implementation, workload=workload)
             body = normalise_body(base64.b64decode(after.get("body", "")), s.implementation)
@@ -261,9 +269,16 @@ def summarise(args, series: list[Series], workloads: list[str], warnings) -> dic
             "expected_status": WORKLOADS_BY_NAME[workload].expected_status,
             "implementations": {},
             "warnings": list(warnings[workload]),
-            "notes": _report.check_notes(workload, {s.name: s.checks[workload] for s in series}),
+            "notes": _report.check_notes(
+                workload, {s.name: s.checks[workload] for s in series if s.serves(workload)}
+            ),
+            "sql": _report.sql_comparison(
+                workload, {s.name: s.checks[workload] for s in series if s.serves(workload)}
+            ),
         }
         for s in series:
+            if not s.serves(workload):
+                continue
             check = s.checks.get(workload, {})
             samples = s.samples.get(workload, {"wall": [], "cpu": []})
             result = {

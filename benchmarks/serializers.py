@@ -2,15 +2,17 @@
 
     ./scripts/bench serializers [--rounds N]     (or .venv/bin/python benchmarks/serializers.py)
 
-Measures, on 1000 saved books (nested author, 3 tag pks each, prefetched; SQLite in
-memory): serialize + render to JSON bytes; and validation of 1000 valid and 1000
-invalid six-field payloads (one serializer per payload, as one per request). DRF
-cannot share a process with restcycle's alias, so its side runs in a subprocess
-executing this same file with `--side drf`, by default with this interpreter (the dev
-extra installs djangorestframework==3.18.3 beside restcycle; without the alias that
-process imports the real DRF), or BENCH_DRF_PYTHON. The serializer code below is the
+Measures, on 1000 saved books (nested author with a DateTime, 3 tag pks each, a Decimal
+price, a Boolean; prefetched; SQLite in memory): serialize + render to JSON bytes; and
+validation of 1000 valid and 1000 invalid six-field payloads (one serializer per payload,
+as one per request). DRF cannot share a process with restcycle's alias, so its side
+runs in a subprocess executing this same file with `--side drf`, by default with this
+interpreter (the dev extra installs djangorestframework==3.18.3 beside restcycle; without
+the alias that process imports the real DRF), or BENCH_DRF_PYTHON. The serializer code below is the
 same for both, written against `rest_framework`. Prints medians and ratios, and
-checks that both sides produce the same bytes and the same error bodies.
+checks that both sides (and the hand-written floor) produce the same bytes and the same
+error bodies; `--output FILE` saves the figures as JSON (benchmarks/results/serializers.json
+is the committed run that docs/performance.md quotes).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ import statistics
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +45,7 @@ def setup_django(side: str) -> None:
     settings.configure(
         DEBUG=False,
         USE_TZ=True,
+        TIME_ZONE="UTC",
         SECRET_KEY="bench",
         INSTALLED_APPS=[
             "django.contrib.contenttypes",
@@ -62,8 +67,17 @@ def setup_django(side: str) -> None:
 def make_data() -> None:
     from benchmarks.serializer_models.models import BenchAuthor, BenchBook, BenchTag
 
+    start = datetime(2019, 3, 1, 8, 0, tzinfo=UTC)
     authors = BenchAuthor.objects.bulk_create(
-        [BenchAuthor(name=f"Author {i}", email=f"a{i}@example.com") for i in range(50)]
+        [
+            BenchAuthor(
+                name=f"Author {i}",
+                email=f"a{i}@example.com",
+                # Half with microseconds: both forms of the ISO 8601 output are exercised.
+                joined=start + timedelta(days=i, minutes=7 * i, microseconds=(i % 2) * 1250 * i),
+            )
+            for i in range(50)
+        ]
     )
     tags = BenchTag.objects.bulk_create([BenchTag(name=f"tag{i}") for i in range(20)])
     books = BenchBook.objects.bulk_create(
@@ -74,6 +88,7 @@ def make_data() -> None:
                 pages=100 + i,
                 rating=i / 7,
                 in_print=i % 3 != 0,
+                price=Decimal(499 + (i * 37) % 4500) / 100,
                 author=authors[i % 50],
             )
             for i in range(N_BOOKS)
@@ -98,14 +113,24 @@ def define_serializers():
     class AuthorSerializer(serializers.ModelSerializer):
         class Meta:
             model = BenchAuthor
-            fields = ["id", "name", "email"]
+            fields = ["id", "name", "email", "joined"]
 
     class BookSerializer(serializers.ModelSerializer):
         author = AuthorSerializer(read_only=True)
 
         class Meta:
             model = BenchBook
-            fields = ["id", "title", "isbn", "pages", "rating", "in_print", "author", "tags"]
+            fields = [
+                "id",
+                "title",
+                "isbn",
+                "pages",
+                "rating",
+                "in_print",
+                "price",
+                "author",
+                "tags",
+            ]
 
     class PayloadSerializer(serializers.Serializer):
         title = serializers.CharField(max_length=100)
@@ -145,12 +170,17 @@ def payloads() -> tuple[list, list]:
 
 
 def median_seconds(function, rounds: int) -> float:
+    """The median CPU time of this thread over `rounds` calls, after one untimed call.
+
+    CPU time, not wall time: the two sides run one after the other, and on a shared
+    machine the wall clock would also count the time spent waiting for a core.
+    """
     function()  # warm-up: plans compile, caches fill
     samples = []
     for _ in range(rounds):
-        started = time.perf_counter()
+        started = time.thread_time()
         function()
-        samples.append(time.perf_counter() - started)
+        samples.append(time.thread_time() - started)
     return statistics.median(samples)
 
 
@@ -169,11 +199,17 @@ def floor_render(books) -> bytes:
                 "pages": book.pages,
                 "rating": book.rating,
                 "in_print": book.in_print,
-                "author": {"id": author.id, "name": author.name, "email": author.email},
+                "price": format(book.price, "f"),
+                "author": {
+                    "id": author.id,
+                    "name": author.name,
+                    "email": author.email,
+                    "joined": author.joined,
+                },
                 "tags": [tag.id for tag in book._prefetched_objects_cache["tags"]],
             }
         )
-    return orjson.dumps(out)
+    return orjson.dumps(out, option=orjson.OPT_UTC_Z)
 
 
 def run_side(side: str, rounds: int) -> dict:
@@ -217,6 +253,7 @@ def run_side(side: str, rounds: int) -> dict:
         floor_body = floor_render(books)
         result["floor"] = median_seconds(lambda: floor_render(books), rounds)
         result["floor_matches"] = json.loads(floor_body) == json.loads(body)
+        result["floor_same_bytes"] = floor_body == body
     return result
 
 
@@ -224,11 +261,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--side", choices=["restcycle", "drf", "both"], default="both")
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--output", help="also write the figures to this JSON file")
     args = parser.parse_args()
 
     if args.side != "both":
         print(json.dumps(run_side(args.side, args.rounds)))
         return
+    started, load_before = time.time(), os.getloadavg()
 
     drf = None
     if Path(DRF_PYTHON).exists():
@@ -266,9 +305,43 @@ def main() -> None:
         columns.append(f"{ours_value / floor_value:8.2f}x" if floor_value else f"{'-':>9}")
         print(f"{label:34} " + " ".join(columns))
     print(f"floor output equals restcycle's: {ours['floor_matches']}")
+    print(f"floor bytes equal restcycle's: {ours['floor_same_bytes']}")
     if drf:
         print(f"same JSON bytes as DRF: {drf['body_sha'] == ours['body_sha']}")
         print(f"same error bodies as DRF: {drf['errors_sha'] == ours['errors_sha']}")
+    if args.output:
+        save(args, ours, drf, started, load_before)
+
+
+def save(args, ours: dict, drf: dict | None, started: float, load_before: tuple) -> None:
+    """The run as JSON: medians in ms per side, ratios, and the equality checks."""
+    from benchmarks._report import machine
+
+    def ms(side: dict | None, key: str) -> float | None:
+        return round(side[key] * 1000, 2) if side else None
+
+    measures = {}
+    for key in ("render", "valid", "invalid"):
+        entry = {"restcycle_ms": ms(ours, key), "drf_ms": ms(drf, key)}
+        if drf:
+            entry["restcycle_speedup_over_drf"] = round(drf[key] / ours[key], 2)
+        if key == "render":
+            entry["floor_ms"] = ms(ours, "floor")
+            entry["restcycle_to_floor"] = round(ours["render"] / ours["floor"], 2)
+        measures[key] = entry
+    results = {
+        "timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+        "command": "./scripts/bench serializers " + " ".join(sys.argv[1:]),
+        "rounds": args.rounds,
+        "clock": "CPU time of the thread (thread_time), median of rounds",
+        "machine": machine(load_before),
+        "measures": measures,
+        "same_bytes_as_drf": bool(drf) and drf["body_sha"] == ours["body_sha"],
+        "same_error_bodies_as_drf": bool(drf) and drf["errors_sha"] == ours["errors_sha"],
+        "floor_same_bytes": ours["floor_same_bytes"],
+    }
+    Path(args.output).write_text(json.dumps(results, indent=2) + "\n")
+    print(f"results: {args.output}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """A benchmark worker: one Django process serving the benchmark project, driven over pipes.
 
 The parent (run.py) starts one worker per process kind (BENCH_IMPL=restcycle serves
-restcycle and the floor; BENCH_IMPL=drf serves the real DRF and the floor again) and
+restcycle, the floor and django-ninja; BENCH_IMPL=drf serves the real DRF and the floor
+again) and
 sends one JSON command per line on stdin; each reply is one JSON line on stdout.
 Requests go through Django's WSGIHandler with a built environ, as an app server would.
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import gc
+import importlib.metadata
 import io
 import json
 import os
@@ -27,7 +29,7 @@ for entry in (ROOT / "example", ROOT):
     if str(entry) not in sys.path:
         sys.path.insert(0, str(entry))
 
-from benchmarks.workloads import FLOOR, WORKLOADS_BY_NAME, Workload  # noqa: E402
+from benchmarks.workloads import FLOOR, NINJA, WORKLOADS_BY_NAME, Workload  # noqa: E402
 
 
 def build_environ(workload: Workload, implementation: str) -> dict:
@@ -88,10 +90,10 @@ class Worker:
         self.transaction = transaction
         prepare_database()
         self.handler = WSGIHandler()
+        # The URLconf is imported here, not at the first request: a broken API fails the start.
         from benchmarks.project import urls
 
-        self.api_error = urls.API_IMPORT_ERROR
-        self.implementations = [FLOOR] if self.api_error else [self.kind, FLOOR]
+        self.implementations = [self.kind, FLOOR] + ([NINJA] if urls.SERVES_NINJA else [])
 
     def hello(self) -> dict:
         import django
@@ -106,9 +108,11 @@ class Worker:
         return {
             "kind": self.kind,
             "implementations": self.implementations,
-            "api_error": self.api_error,
             "rest_framework_file": rest_framework.__file__,
             "rest_framework_version": version,
+            "ninja_version": importlib.metadata.version("django-ninja")
+            if NINJA in self.implementations
+            else None,
             "python": platform.python_version(),
             "django": django.get_version(),
             "orjson": orjson.__version__,
@@ -146,11 +150,15 @@ class Worker:
     def check(self, implementation: str, workload_name: str) -> dict:
         workload = WORKLOADS_BY_NAME[workload_name]
         statements: list[str] = []
+        parameters: list[str] = []
 
         def record(execute, sql, params, many, context):
             # SQLite opens the harness's own transaction (writes) lazily: not the view's query.
             if sql != "BEGIN":
+                if many:  # executemany may be handed an iterator: read it once, pass it on
+                    params = [list(row) for row in params]
                 statements.append(sql)
+                parameters.append(repr(params if many or params is None else list(params)))
             return execute(sql, params, many, context)
 
         with self.connection.execute_wrapper(record):
@@ -161,6 +169,7 @@ class Worker:
             "body": base64.b64encode(body).decode(),
             "queries": len(statements),
             "sql": statements,
+            "params": parameters,
         }
 
     def run(self, implementation: str, workload_name: str, n: int) -> dict:

@@ -21,6 +21,8 @@ from django.urls import path
 from django.utils.dateparse import parse_date
 from django.views.decorators.csrf import csrf_exempt
 
+from ..workloads import FLOOR_PREFIX
+
 
 def books():
     """A fresh queryset per request (a module-level one would cache its rows)."""
@@ -156,6 +158,46 @@ def clean_stock(value, errors: list[str]) -> int | None:
     return stock
 
 
+def clean_tags(value, field_errors: list[str]):
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        field_errors.append(f'Expected a list of items but got type "{type(value).__name__}".')
+        return None
+    tags = []
+    for pk in value:
+        tag = lookup(Tag, pk, field_errors)
+        if tag is None:
+            return None
+        tags.append(tag)
+    return tags
+
+
+def clean_fields(data, cleaners: list[tuple[str, object, bool, bool]]) -> tuple[dict, dict]:
+    """(values, errors) of `data` by (name, clean, required, allow_null) in declared order."""
+    values: dict = {}
+    errors: dict = {}
+    if not isinstance(data, dict):
+        message = f"Invalid data. Expected a dictionary, but got {type(data).__name__}."
+        return values, {"non_field_errors": [message]}
+    for name, clean, required, allow_null in cleaners:
+        if name not in data:
+            if required:
+                errors[name] = ["This field is required."]
+            continue
+        if data[name] is None:
+            if allow_null:
+                values[name] = None
+            else:
+                errors[name] = ["This field may not be null."]
+            continue
+        field_errors: list = []
+        value = clean(data[name], field_errors)
+        if field_errors:
+            errors[name] = field_errors[0] if isinstance(field_errors[0], dict) else field_errors
+        else:
+            values[name] = value
+    return values, errors
+
+
 def validate_book(data: dict, instance: Book | None) -> tuple[dict, dict]:
     """(values, errors) for the fields present; all fields are required unless `instance`."""
     values: dict = {}
@@ -188,18 +230,6 @@ def validate_book(data: dict, instance: Book | None) -> tuple[dict, dict]:
         if not isbn_is_valid(isbn):
             field_errors.append("Enter a valid ISBN-10 or ISBN-13.")
         return isbn
-
-    def clean_tags(value, field_errors: list[str]):
-        if isinstance(value, str) or not isinstance(value, list | tuple):
-            field_errors.append(f'Expected a list of items but got type "{type(value).__name__}".')
-            return None
-        tags = []
-        for pk in value:
-            tag = lookup(Tag, pk, field_errors)
-            if tag is None:
-                return None
-            tags.append(tag)
-        return tags
 
     field("title", lambda value, errs: clean_text(value, 200, errs))
     field("isbn", clean_isbn)
@@ -271,8 +301,131 @@ def book_detail(request, pk: int):
     book.save()
     if tags is not None:
         book.tags.set(tags)
-    # Read the tags back from the database rather than trusting what was prefetched.
-    return json_response(book_dict(book, list(book.tags.values_list("pk", flat=True)), False))
+    # Forget what was prefetched and read the tags back, as an update view does.
+    book._prefetched_objects_cache = {}
+    return json_response(book_dict(book, [tag.pk for tag in book.tags.all()], False))
+
+
+def hello(request):
+    return json_response({"message": "hello"})
+
+
+@csrf_exempt
+def echo(request):
+    """What echo's target compares with: parse the JSON, write it back, validate nothing."""
+    if request.method != "POST":
+        return json_response({"detail": f'Method "{request.method}" not allowed.'}, 405)
+    try:
+        return json_response(orjson.loads(request.body))
+    except orjson.JSONDecodeError:
+        return json_response({"detail": "JSON parse error."}, 400)
+
+
+def clean_unique_isbn(value, field_errors: list[str]) -> str | None:
+    """The model's ISBN column as a ModelSerializer checks it: length, then uniqueness."""
+    isbn = clean_text(value, 13, field_errors)
+    if isbn and Book.objects.filter(isbn=isbn).exists():
+        field_errors.insert(0, "book with this ISBN already exists.")
+    return None if field_errors else isbn
+
+
+def clean_blank_text(value, field_errors: list[str]) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        field_errors.append("Not a valid string.")
+        return None
+    return str(value).strip()
+
+
+def clean_new_author(value, field_errors: list) -> dict | None:
+    values, errors = clean_fields(
+        value,
+        [
+            ("name", lambda v, errs: clean_text(v, 200, errs), True, False),
+            ("born", clean_date, False, True),
+            ("bio", clean_blank_text, False, False),
+        ],
+    )
+    if errors:
+        field_errors.append(errors)
+        return None
+    return values
+
+
+@csrf_exempt
+def book_with_author(request):
+    """The nested write: validate the book and its author, create the author, then the book."""
+    if request.method != "POST":
+        return json_response({"detail": f'Method "{request.method}" not allowed.'}, 405)
+    data = load_json(request)
+    if data is None:
+        return json_response({"detail": "JSON parse error."}, 400)
+    values, errors = clean_fields(
+        data,
+        [
+            ("title", lambda v, errs: clean_text(v, 200, errs), True, False),
+            ("isbn", clean_unique_isbn, True, False),
+            ("price", clean_price, True, False),
+            ("published", clean_date, True, False),
+            ("author", clean_new_author, True, False),
+            ("tags", clean_tags, False, False),
+        ],
+    )
+    if errors:
+        return json_response(errors, 400)
+    author = Author.objects.create(**values.pop("author"))
+    tags = values.pop("tags", [])
+    book = Book.objects.create(author=author, **values)
+    book.tags.set(tags)
+    return json_response(book_dict(book, [tag.pk for tag in book.tags.all()], False), 201)
+
+
+def first_hundred_sliced(request):
+    return json_response([prefetched_book_dict(book) for book in books()[:100]])
+
+
+def linked_books(request):
+    """HyperlinkedModelSerializer's output by hand: absolute links built from one base."""
+    base = request.build_absolute_uri(FLOOR_PREFIX)
+    return json_response(
+        [
+            {
+                "url": f"{base}books/{book.pk}/",
+                "title": book.title,
+                "author": f"{base}authors/{book.author_id}/",
+                "tags": [f"{base}tags/{tag.pk}/" for tag in book.tags.all()],
+            }
+            for book in Book.objects.prefetch_related("tags").filter(id__lte=100)
+        ]
+    )
+
+
+# django-filter's filters of the filtered catalog, in declared order: (parameter, parse).
+CATALOG_FILTERS = (
+    ("price__gte", Decimal),
+    ("price__lte", Decimal),
+    ("published__gte", parse_date),
+)
+
+
+def filtered_catalog(request):
+    """The filtered catalog: the filters, then search and ordering, then the page."""
+    queryset = books()
+    errors = {}
+    for name, parse in CATALOG_FILTERS:
+        raw = request.GET.get(name, "")
+        if not raw:
+            continue
+        try:
+            value = parse(raw)
+        except (InvalidOperation, ValueError):
+            value = None
+        if value is None:
+            errors[name] = ["Enter a number." if parse is Decimal else "Enter a valid date."]
+        else:
+            queryset = queryset.filter(**{name: value})
+    if errors:
+        return json_response(errors, 400)
+    return catalog_page(request, queryset, {"id", *ORDERING_FIELDS})
 
 
 def first_hundred(request):
@@ -290,7 +443,11 @@ def with_query_param(url: str, key: str, value) -> str:
 
 
 def catalog(request):
-    queryset = books()
+    return catalog_page(request, books(), ORDERING_FIELDS)
+
+
+def catalog_page(request, queryset, ordering_fields):
+    """Search, ordering and page 20 by 20, as the catalog's filter backends do it."""
     terms = request.GET.get("search", "").replace("\x00", "").replace(",", " ").split()
     if terms:
         matches = (Q(title__icontains=term) | Q(author__name__icontains=term) for term in terms)
@@ -298,7 +455,7 @@ def catalog(request):
     ordering = [
         name.strip()
         for name in request.GET.get("ordering", "").split(",")
-        if name.strip().lstrip("-") in ORDERING_FIELDS
+        if name.strip().lstrip("-") in ordering_fields
     ]
     if ordering:
         queryset = queryset.order_by(*ordering)
@@ -359,4 +516,12 @@ urlpatterns = [
     path("books-naive/", book_list),
     path("books-naive-first100/", first_hundred),
     path("private/books/<int:pk>/", private_book),
+    path("hello/", hello),
+    path("echo/", echo),
+    path("books-plain-first100/", first_hundred),
+    path("books-with-author/", book_with_author),
+    path("books-sliced/", first_hundred_sliced),
+    path("books-sliced-naive/", first_hundred_sliced),
+    path("books-linked/", linked_books),
+    path("books-filtered/", filtered_catalog),
 ]

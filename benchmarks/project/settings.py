@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "rest_framework",
     *(["rest_framework.authtoken"] if HAS_AUTHTOKEN else []),
+    "django_filters",
     "books",
 ]
 

@@ -1,21 +1,27 @@
-"""The floor under /floor/ always; the framework API under /api/ once it imports.
+"""The framework API under /api/, the hand-written floor under /floor/, and in the
+restcycle process django-ninja's side of the minimal endpoints under /ninja/.
 
-restcycle's modules land one by one: when the API cannot be imported yet, the
-floor is still served and the worker reports why the API is missing.
+The API module is imported plainly: if it cannot be imported, the benchmark fails.
+django-ninja is a comparison, not a subject: it is mounted when it is installed (the dev
+extra installs it), and the run reports it as not measured otherwise.
 """
 
-import traceback
+from importlib.util import find_spec
 
+from django.conf import settings
 from django.urls import include, path
 
 from . import floor
+from .api import router, views
 
-urlpatterns = [path("floor/", include(floor.urlpatterns))]
+urlpatterns = [
+    path("floor/", include(floor.urlpatterns)),
+    path("api/", include([path(route, view.as_view()) for route, view in views])),
+    path("api/", include(router.urls)),
+]
 
-try:
-    from .api import router
-except Exception:  # noqa: BLE001 - any failure means "this implementation is not ready"
-    API_IMPORT_ERROR = traceback.format_exc()
-else:
-    API_IMPORT_ERROR = None
-    urlpatterns.append(path("api/", include(router.urls)))
+SERVES_NINJA = settings.IMPL == "restcycle" and find_spec("ninja") is not None
+if SERVES_NINJA:
+    from .ninja_api import api as ninja_api
+
+    urlpatterns.append(path("ninja/", ninja_api.urls))

@@ -6,6 +6,7 @@ from django.db import models
 class BenchAuthor(models.Model):
     name = models.CharField(max_length=100)
     email = models.EmailField()
+    joined = models.DateTimeField()
 
     class Meta:
         app_label = "serializer_models"
@@ -24,6 +25,7 @@ class BenchBook(models.Model):
     pages = models.IntegerField()
     rating = models.FloatField()
     in_print = models.BooleanField(default=True)
+    price = models.DecimalField(max_digits=8, decimal_places=2)
     author = models.ForeignKey(BenchAuthor, on_delete=models.CASCADE, related_name="books")
     tags = models.ManyToManyField(BenchTag, related_name="books")
 
