@@ -15,6 +15,7 @@ token costs a parse; the parsed tokens are kept on the request, so negotiating t
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
 
 from django.http import Http404
@@ -110,7 +111,7 @@ class DefaultContentNegotiation(BaseContentNegotiation):
             # The outcome depends only on the header and the renderers' media types.
             header = request.META.get("HTTP_ACCEPT", "*/*")
             if len(header) <= _REMEMBERED_HEADER_LENGTH and ";" not in header:
-                key = (type(self), header, *[renderer.media_type for renderer in renderers])
+                key = (type(self), header, *map(_media_type_of, renderers))
                 outcome = _remembered_outcomes.get(key)
                 if outcome is None:
                     outcome = self._negotiated_outcome(request, renderers)
@@ -179,14 +180,14 @@ class DefaultContentNegotiation(BaseContentNegotiation):
 
 
 _default_parsing: dict[type, bool] = {}
+_media_type_of = attrgetter("media_type")
 
 
 def _parses_accept_as_default(cls: type) -> bool:
     """Whether negotiator class `cls` reads the Accept header as DefaultContentNegotiation."""
-    try:
-        return _default_parsing[cls]
-    except KeyError:
-        pass
+    found = _default_parsing.get(cls)
+    if found is not None:
+        return found
     base = DefaultContentNegotiation
     result = all(
         getattr(cls, name) is getattr(base, name)

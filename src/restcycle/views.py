@@ -21,7 +21,6 @@ from django.utils.encoding import smart_str
 from django.views.generic import View
 
 from . import _shadow, _trace, exceptions, status
-from ._class_cache import ClassCache
 from ._setting_defaults import SettingDefault
 from .request import Request
 from .response import Response
@@ -147,7 +146,15 @@ class _ClassPlan:
     instance attribute would have to add to change it.
     """
 
-    __slots__ = ("method_names", "allow", "unhandled", "default_allowed", "handled", "allow_with")
+    __slots__ = (
+        "method_names",
+        "allow",
+        "unhandled",
+        "unhandled_set",
+        "default_allowed",
+        "handled",
+        "allow_with",
+    )
 
     def __init__(self, cls: type):
         self.method_names = cls.http_method_names
@@ -158,6 +165,7 @@ class _ClassPlan:
         self.handled = frozenset(handled)
         self.allow = ", ".join(name.upper() for name in handled)
         self.unhandled = tuple(name for name in self.method_names if name not in handled)
+        self.unhandled_set = frozenset(self.unhandled)
         # instance-added handler names (a viewset's actions) -> that instance's Allow header
         self.allow_with: dict[tuple, str] = {}
         # Subclasses overriding how allowed methods are found get the slow path.
@@ -177,12 +185,25 @@ class _ClassPlan:
         return allow
 
 
-_class_plans = ClassCache("class_plans")
+# Each view class keeps its plan in its own __dict__ (it goes with the class), tagged with
+# the generation it was made in: a settings reload starts a new generation.
+_PLAN_ATTRIBUTE = "_restcycle_view_plan"
+_plan_generation = 0
+
+
+def _class_plan(cls: type) -> _ClassPlan:
+    found = cls.__dict__.get(_PLAN_ATTRIBUTE)
+    if found is not None and found[0] == _plan_generation:
+        return found[1]
+    plan = _ClassPlan(cls)
+    type.__setattr__(cls, _PLAN_ATTRIBUTE, (_plan_generation, plan))
+    return plan
 
 
 @on_reload
 def _forget_class_plans() -> None:
-    _class_plans.clear()
+    global _plan_generation
+    _plan_generation += 1
 
 
 class APIView(View):
@@ -229,14 +250,14 @@ class APIView(View):
 
     @property
     def default_response_headers(self) -> dict[str, str]:
-        cls = type(self)
-        plan = _class_plans.get(cls)
-        if plan is None:
-            plan = _class_plans[cls] = _ClassPlan(cls)
+        plan = _class_plan(type(self))
         instance_attributes = self.__dict__
         if plan.default_allowed and self.http_method_names is plan.method_names:
-            added = tuple(name for name in plan.unhandled if name in instance_attributes)
-            allow = plan.allow_for(added) if added else plan.allow
+            if plan.unhandled_set.isdisjoint(instance_attributes):
+                allow = plan.allow
+            else:
+                added = tuple(name for name in plan.unhandled if name in instance_attributes)
+                allow = plan.allow_for(added)
         else:
             allow = ", ".join(self.allowed_methods)
         headers = {"Allow": allow}
