@@ -107,7 +107,9 @@ class DefaultContentNegotiation(BaseContentNegotiation):
             requested_format = request.query_params.get(format_query_param)
         if requested_format:
             renderers = self.filter_renderers(renderers, requested_format)
-        elif _parses_accept_as_default(type(self)) and not self.__dict__:
+        elif (
+            _default_parsing.get(type(self)) or _parses_accept_as_default(type(self))
+        ) and not self.__dict__:
             # The outcome depends only on the header and the renderers' media types.
             header = request.META.get("HTTP_ACCEPT", "*/*")
             if len(header) <= _REMEMBERED_HEADER_LENGTH and ";" not in header:

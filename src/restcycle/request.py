@@ -254,7 +254,11 @@ class Request:
     @property
     def user(self) -> Any:
         if "_user" not in self.__dict__:
-            self._authenticate_wrapped()
+            # As `_authenticate_wrapped()`, inline: this runs on every request.
+            try:
+                self._authenticate()
+            except AttributeError as exc:
+                raise WrappedAttributeError(str(exc)).with_traceback(exc.__traceback__) from exc
         return self._user
 
     @user.setter

@@ -87,8 +87,8 @@ class _BlankResponse:
         attributes.update(self.shared)
         for name, items in self.lists:
             attributes[name] = list(items)
-        headers = ResponseHeaders(None)
-        headers._store.update(self.headers_store)
+        headers = ResponseHeaders.__new__(ResponseHeaders)
+        headers._store = self.headers_store.copy()
         attributes[self.headers_name] = headers
         attributes[self.cookies_name] = SimpleCookie()
 
@@ -107,6 +107,31 @@ def _blank_for(response_class: type) -> _BlankResponse | None:
     blank = _BlankResponse.of(response_class)
     type.__setattr__(response_class, _BLANK_ATTRIBUTE, (_blank_generation, blank))
     return blank
+
+
+# (name, value) -> name.lower(), for headers Django's own `response[name] = value` stored
+# unchanged: setting them again needs no check. Names and values are the framework's
+# (media types, Allow, Vary), so a handful; the bound is against anything else.
+_accepted_headers: dict[tuple[str, str], str] = {}
+_ACCEPTED_HEADERS_LIMIT = 256
+_stock_setitem = HttpResponseBase.__setitem__
+
+
+def set_header(response: Any, name: str, value: Any) -> None:
+    """`response[name] = value`, without checking again a header Django accepted before."""
+    lowered = _accepted_headers.get((name, value)) if type(value) is str else None
+    headers = response.headers
+    stock = type(response).__setitem__ is _stock_setitem and type(headers) is ResponseHeaders
+    if lowered is not None and stock:
+        headers._store[lowered] = (name, value)
+        return
+    response[name] = value
+    if stock and type(value) is str and type(name) is str:
+        lowered = name.lower()
+        if headers._store.get(lowered) == (name, value):
+            if len(_accepted_headers) >= _ACCEPTED_HEADERS_LIMIT:
+                _accepted_headers.clear()
+            _accepted_headers[(name, value)] = lowered
 
 
 def _forget_blank_responses(*args: Any, setting: str, **kwargs: Any) -> None:
@@ -130,7 +155,11 @@ class Response(SimpleTemplateResponse):
         exception: bool = False,
         content_type: str | None = None,
     ):
-        blank = _blank_for(type(self))
+        found = type(self).__dict__.get(_BLANK_ATTRIBUTE)
+        if found is not None and found[0] == _blank_generation:
+            blank = found[1]
+        else:
+            blank = _blank_for(type(self))
         if (
             blank is None
             or (status is not None and (type(status) is not int or not 100 <= status <= 599))
@@ -171,7 +200,7 @@ class Response(SimpleTemplateResponse):
         if content_type is None:
             media_type = renderer.media_type
             content_type = media_type if charset is None else f"{media_type}; charset={charset}"
-        self["Content-Type"] = content_type
+        set_header(self, "Content-Type", content_type)
 
         rendered = renderer.render(self.data, accepted_media_type, context)
         if isinstance(rendered, str):
@@ -180,6 +209,31 @@ class Response(SimpleTemplateResponse):
         if not rendered:
             del self["Content-Type"]
         return rendered
+
+    def render(self) -> Any:
+        """As `SimpleTemplateResponse.render()`: bake `rendered_content` into the content,
+        then run the post-render callbacks. Rendered bytes are stored as they are (what
+        Django's content setter does with bytes), unless the class changes how content is
+        stored."""
+        if self._is_rendered:
+            return self
+        content = self.rendered_content
+        if (
+            type(content) is bytes
+            and _blank_for(type(self)) is not None
+            and not _shadow.reference_path.get()
+        ):
+            self._container = [content]
+            self.__dict__.pop("text", None)
+            self._is_rendered = True
+        else:
+            self.content = content
+        response = self
+        for post_callback in self._post_render_callbacks:
+            returned = post_callback(response)
+            if returned is not None:
+                response = returned
+        return response
 
     @property
     def status_text(self) -> str:
@@ -195,9 +249,12 @@ class Response(SimpleTemplateResponse):
         return state
 
 
+_SERIALIZERS_MODULE = f"{__package__}.serializers"
+
+
 def _is_serializer(data: Any) -> bool:
     """True if `data` is a Serializer instance (not its `.data`); cheap when none exists."""
-    serializers = sys.modules.get(f"{__package__}.serializers")
+    serializers = sys.modules.get(_SERIALIZERS_MODULE)
     if serializers is None:
         return False
     serializer_class = getattr(serializers, "Serializer", None)

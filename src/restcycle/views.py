@@ -9,6 +9,7 @@ and on the way out `finalize_response`; any exception goes through
 
 from __future__ import annotations
 
+from operator import call
 from typing import Any
 
 from django.conf import settings as django_settings
@@ -21,9 +22,9 @@ from django.utils.encoding import smart_str
 from django.views.generic import View
 
 from . import _shadow, _trace, exceptions, status
-from ._setting_defaults import SettingDefault
+from ._setting_defaults import RememberedSettingDefault
 from .request import Request
-from .response import Response
+from .response import Response, set_header
 from .settings import api_settings, on_reload
 from .utils import formatting
 
@@ -213,14 +214,14 @@ class APIView(View):
     `REST_FRAMEWORK` setting (read when used, so `override_settings` reaches them).
     """
 
-    renderer_classes = SettingDefault("DEFAULT_RENDERER_CLASSES")
-    parser_classes = SettingDefault("DEFAULT_PARSER_CLASSES")
-    authentication_classes = SettingDefault("DEFAULT_AUTHENTICATION_CLASSES")
-    throttle_classes = SettingDefault("DEFAULT_THROTTLE_CLASSES")
-    permission_classes = SettingDefault("DEFAULT_PERMISSION_CLASSES")
-    content_negotiation_class = SettingDefault("DEFAULT_CONTENT_NEGOTIATION_CLASS")
-    metadata_class = SettingDefault("DEFAULT_METADATA_CLASS")
-    versioning_class = SettingDefault("DEFAULT_VERSIONING_CLASS")
+    renderer_classes = RememberedSettingDefault("DEFAULT_RENDERER_CLASSES")
+    parser_classes = RememberedSettingDefault("DEFAULT_PARSER_CLASSES")
+    authentication_classes = RememberedSettingDefault("DEFAULT_AUTHENTICATION_CLASSES")
+    throttle_classes = RememberedSettingDefault("DEFAULT_THROTTLE_CLASSES")
+    permission_classes = RememberedSettingDefault("DEFAULT_PERMISSION_CLASSES")
+    content_negotiation_class = RememberedSettingDefault("DEFAULT_CONTENT_NEGOTIATION_CLASS")
+    metadata_class = RememberedSettingDefault("DEFAULT_METADATA_CLASS")
+    versioning_class = RememberedSettingDefault("DEFAULT_VERSIONING_CLASS")
 
     # Changed on a view to give it settings of its own (EXCEPTION_HANDLER, view names...).
     settings = api_settings
@@ -328,19 +329,19 @@ class APIView(View):
         return None
 
     def get_renderers(self) -> list:
-        return [renderer() for renderer in self.renderer_classes]
+        return list(map(call, self.renderer_classes))
 
     def get_parsers(self) -> list:
-        return [parser() for parser in self.parser_classes]
+        return list(map(call, self.parser_classes))
 
     def get_authenticators(self) -> list:
-        return [auth() for auth in self.authentication_classes]
+        return list(map(call, self.authentication_classes))
 
     def get_permissions(self) -> list:
-        return [permission() for permission in self.permission_classes]
+        return list(map(call, self.permission_classes))
 
     def get_throttles(self) -> list:
-        return [throttle() for throttle in self.throttle_classes]
+        return list(map(call, self.throttle_classes))
 
     def get_content_negotiator(self) -> Any:
         negotiator = self.__dict__.get("_negotiator")
@@ -454,7 +455,7 @@ class APIView(View):
         if vary is not None:
             _merge_vary(response, vary)
         for key, value in headers.items():
-            response[key] = value
+            set_header(response, key, value)
         return response
 
     def handle_exception(self, exc: Exception) -> Any:
