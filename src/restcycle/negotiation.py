@@ -103,8 +103,17 @@ class DefaultContentNegotiation(BaseContentNegotiation):
     ) -> tuple[Any, str]:
         format_query_param = self.settings.URL_FORMAT_OVERRIDE
         requested_format = format_suffix
-        if not requested_format and format_query_param and _may_have_query(request):
-            requested_format = request.query_params.get(format_query_param)
+        if not requested_format and format_query_param:
+            # `request.GET` is not built for a URL without a query string; one already
+            # built or assigned (by middleware, say) is always consulted.
+            attributes = getattr(getattr(request, "_request", None), "__dict__", None)
+            if (
+                attributes is None
+                or "GET" in attributes
+                or (meta := attributes.get("META")) is None
+                or meta.get("QUERY_STRING")
+            ):
+                requested_format = request.query_params.get(format_query_param)
         if requested_format:
             renderers = self.filter_renderers(renderers, requested_format)
         elif (
@@ -200,17 +209,3 @@ def _parses_accept_as_default(cls: type) -> bool:
     )
     _default_parsing[cls] = result
     return result
-
-
-def _may_have_query(request: Any) -> bool:
-    """False only when the request certainly has no query parameters.
-
-    Saves building `request.GET` for a URL without a query string; a `GET` already
-    built or assigned (by middleware, say) is always consulted.
-    """
-    http_request = getattr(request, "_request", None)
-    attributes = getattr(http_request, "__dict__", None)
-    if attributes is None or "GET" in attributes:
-        return True
-    meta = attributes.get("META")
-    return meta is None or bool(meta.get("QUERY_STRING"))

@@ -310,9 +310,14 @@ class Request:
         """No credentials: the UNAUTHENTICATED_USER / UNAUTHENTICATED_TOKEN settings (or None)."""
         self._authenticator = None
         user_class = api_settings.UNAUTHENTICATED_USER
-        self.user = user_class() if user_class else None
         token_class = api_settings.UNAUTHENTICATED_TOKEN
-        self.auth = token_class() if token_class else None
+        if type(self) is Request:
+            # What the `user` and `auth` setters do, inline: this runs on most requests.
+            self._user = self._request.user = user_class() if user_class else None
+            self._auth = self._request.auth = token_class() if token_class else None
+        else:
+            self.user = user_class() if user_class else None
+            self.auth = token_class() if token_class else None
 
     # -- parsing --------------------------------------------------------------------------
 

@@ -170,7 +170,7 @@ class Response(SimpleTemplateResponse):
             blank.fill(self)
             if status is not None:
                 self.status_code = status
-        if data is not None and _is_serializer(data):
+        if data is not None and type(data) not in _PLAIN_DATA and _is_serializer(data):
             raise AssertionError(_SERIALIZER_GIVEN)
         self.data = data
         self.template_name = template_name
@@ -250,6 +250,8 @@ class Response(SimpleTemplateResponse):
 
 
 _SERIALIZERS_MODULE = f"{__package__}.serializers"
+# What a view usually hands over: never a Serializer instance.
+_PLAIN_DATA = frozenset({dict, list, str, int, float, bool})
 
 
 def _is_serializer(data: Any) -> bool:
