@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.signals import setting_changed
 from django.http.response import HttpResponse, HttpResponseBase, ResponseHeaders
-from django.template.response import SimpleTemplateResponse
+from django.template.response import ContentNotRenderedError, SimpleTemplateResponse
 
 from . import _shadow
 
@@ -40,8 +40,9 @@ _UNPICKLED_ATTRIBUTES = (
 class _BlankResponse:
     """What Django's own constructor leaves on a new, empty response of one class.
 
-    Copied into each new `Response` instead of running that constructor again (about a
-    third of a small endpoint's framework time). Only Django's code and DEFAULT_CHARSET
+    Copied into each new `Response` instead of running that constructor again (its
+    header checks, charset lookups and content setter cost more than a small endpoint's
+    whole handler). Only Django's code and DEFAULT_CHARSET
     decide it: it is built by running the real constructor once, and forgotten when
     DEFAULT_CHARSET changes. A state holding anything but plain values, lists of them,
     the header mapping and an empty cookie jar is not copied (None: the constructor runs).
@@ -81,16 +82,6 @@ class _BlankResponse:
         if blank.headers_name is None or blank.cookies_name is None:
             return None
         return blank
-
-    def fill(self, response: Any) -> None:
-        attributes = response.__dict__
-        attributes.update(self.shared)
-        for name, items in self.lists:
-            attributes[name] = list(items)
-        headers = ResponseHeaders.__new__(ResponseHeaders)
-        headers._store = self.headers_store.copy()
-        attributes[self.headers_name] = headers
-        attributes[self.cookies_name] = SimpleCookie()
 
 
 _STOCK_BASES = (SimpleTemplateResponse, HttpResponse, HttpResponseBase, object)
@@ -167,7 +158,15 @@ class Response(SimpleTemplateResponse):
         ):
             super().__init__(None, status=status)
         else:
-            blank.fill(self)
+            # `blank.fill(self)`, inline: this runs for every response.
+            attributes = self.__dict__
+            attributes.update(blank.shared)
+            for name, items in blank.lists:
+                attributes[name] = list(items)
+            response_headers = ResponseHeaders.__new__(ResponseHeaders)
+            response_headers._store = blank.headers_store.copy()
+            attributes[blank.headers_name] = response_headers
+            attributes[blank.cookies_name] = SimpleCookie()
             if status is not None:
                 self.status_code = status
         if data is not None and type(data) not in _PLAIN_DATA and _is_serializer(data):
@@ -209,6 +208,26 @@ class Response(SimpleTemplateResponse):
         if not rendered:
             del self["Content-Type"]
         return rendered
+
+    @property
+    def content(self) -> bytes:
+        """The rendered body; ContentNotRenderedError before `render()` (as Django's)."""
+        if not self._is_rendered:
+            raise ContentNotRenderedError(
+                "The response content must be rendered before it can be accessed."
+            )
+        return b"".join(self._container)
+
+    @content.setter
+    def content(self, value: Any) -> None:
+        SimpleTemplateResponse.content.fset(self, value)
+
+    def __iter__(self) -> Any:
+        if not self._is_rendered:
+            raise ContentNotRenderedError(
+                "The response content must be rendered before it can be iterated over."
+            )
+        return iter(self._container)
 
     def render(self) -> Any:
         """As `SimpleTemplateResponse.render()`: bake `rendered_content` into the content,

@@ -251,7 +251,11 @@ class APIView(View):
 
     @property
     def default_response_headers(self) -> dict[str, str]:
-        plan = _class_plan(type(self))
+        found = type(self).__dict__.get(_PLAN_ATTRIBUTE)
+        if found is not None and found[0] == _plan_generation:
+            plan = found[1]
+        else:
+            plan = _class_plan(type(self))
         instance_attributes = self.__dict__
         if plan.default_allowed and self.http_method_names is plan.method_names:
             if plan.unhandled_set.isdisjoint(instance_attributes):
