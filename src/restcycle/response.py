@@ -84,6 +84,7 @@ class _BlankResponse:
         return blank
 
 
+_new_cookie_jar = SimpleCookie.__new__
 _STOCK_BASES = (SimpleTemplateResponse, HttpResponse, HttpResponseBase, object)
 _IMMUTABLE = frozenset({str, bytes, int, bool, float})
 _BLANK_ATTRIBUTE = "_restcycle_blank_response"
@@ -166,7 +167,8 @@ class Response(SimpleTemplateResponse):
             response_headers = ResponseHeaders.__new__(ResponseHeaders)
             response_headers._store = blank.headers_store.copy()
             attributes[blank.headers_name] = response_headers
-            attributes[blank.cookies_name] = SimpleCookie()
+            # An empty jar: what `SimpleCookie()` makes, without its no-op __init__ call.
+            attributes[blank.cookies_name] = _new_cookie_jar(SimpleCookie)
             if status is not None:
                 self.status_code = status
         if data is not None and type(data) not in _PLAIN_DATA and _is_serializer(data):

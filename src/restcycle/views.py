@@ -109,6 +109,9 @@ def _merge_vary(response: Any, vary: str) -> None:
     response.headers["Vary"] = "*" if "*" in names else ", ".join(names)
 
 
+_NO_HANDLER = object()
+
+
 def _refuse_evaluation() -> None:
     raise RuntimeError(
         "Do not evaluate the `.queryset` attribute directly, as the result will be cached "
@@ -508,7 +511,9 @@ class APIView(View):
             self.initial(request, *args, **kwargs)
             method = request.method.lower()
             if method in self.http_method_names:
-                handler = getattr(self, method, self.http_method_not_allowed)
+                handler = getattr(self, method, _NO_HANDLER)
+                if handler is _NO_HANDLER:
+                    handler = self.http_method_not_allowed
             else:
                 handler = self.http_method_not_allowed
             response = handler(request, *args, **kwargs)
