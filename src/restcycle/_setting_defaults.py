@@ -41,8 +41,10 @@ class RememberedSettingDefault(SettingDefault):
         _remembered.append(self)
 
     def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        reloads = _reloads
         value = getattr(api_settings, self.setting_name)
-        type.__setattr__(self.owner, self.name, value)
+        if reloads == _reloads:  # no reload ran meanwhile (another thread's): not stale
+            type.__setattr__(self.owner, self.name, value)
         return value
 
     def reset(self) -> None:
@@ -50,9 +52,12 @@ class RememberedSettingDefault(SettingDefault):
 
 
 _remembered: list[RememberedSettingDefault] = []
+_reloads = 0
 
 
 @on_reload
 def _forget_remembered() -> None:
+    global _reloads
+    _reloads += 1
     for default in _remembered:
         default.reset()

@@ -42,10 +42,10 @@ class _BlankResponse:
 
     Copied into each new `Response` instead of running that constructor again (its
     header checks, charset lookups and content setter cost more than a small endpoint's
-    whole handler). Only Django's code and DEFAULT_CHARSET
-    decide it: it is built by running the real constructor once, and forgotten when
-    DEFAULT_CHARSET changes. A state holding anything but plain values, lists of them,
-    the header mapping and an empty cookie jar is not copied (None: the constructor runs).
+    whole handler). Only Django's code and DEFAULT_CHARSET decide it: it is built by
+    running the real constructor once, and forgotten when DEFAULT_CHARSET changes. A
+    state holding anything but plain values, lists of them, the header mapping and an
+    empty cookie jar is not copied (None: the constructor runs).
     """
 
     __slots__ = ("shared", "lists", "headers_name", "headers_store", "cookies_name")
