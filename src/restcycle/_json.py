@@ -124,6 +124,27 @@ def render_json(
     """`data` as JSON bytes, byte for byte as DRF's JSONRenderer writes them."""
     if data is None:
         return b""
+    if (
+        type(data) is dict
+        and compact
+        and indent is None
+        and not ensure_ascii
+        and _PLAIN_TYPES.issuperset(map(type, data.values()))
+        and _fast_defaults.get(encoder_class) is not None
+    ):
+        # A flat object of strings, integers, booleans and nulls (a small endpoint's
+        # answer, an error body): no float, so neither NaN nor a float form to look for,
+        # and no value for `default`; keys that are not strings make orjson refuse.
+        try:
+            output = orjson.dumps(data)
+        except orjson.JSONEncodeError:
+            pass
+        else:
+            if output.find(b"\xe2") != -1:
+                output = output.replace(_UTF8_LINE_SEPARATOR, b"\\u2028").replace(
+                    _UTF8_PARAGRAPH_SEPARATOR, b"\\u2029"
+                )
+            return output
     base_default = None
     if not ensure_ascii and (compact or indent is not None):
         if indent is None:

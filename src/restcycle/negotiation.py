@@ -15,6 +15,7 @@ token costs a parse; the parsed tokens are kept on the request, so negotiating t
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
 
 from django.http import Http404
@@ -102,15 +103,26 @@ class DefaultContentNegotiation(BaseContentNegotiation):
     ) -> tuple[Any, str]:
         format_query_param = self.settings.URL_FORMAT_OVERRIDE
         requested_format = format_suffix
-        if not requested_format and format_query_param and _may_have_query(request):
-            requested_format = request.query_params.get(format_query_param)
+        if not requested_format and format_query_param:
+            # `request.GET` is not built for a URL without a query string; one already
+            # built or assigned (by middleware, say) is always consulted.
+            attributes = getattr(getattr(request, "_request", None), "__dict__", None)
+            if (
+                attributes is None
+                or "GET" in attributes
+                or (meta := attributes.get("META")) is None
+                or meta.get("QUERY_STRING")
+            ):
+                requested_format = request.query_params.get(format_query_param)
         if requested_format:
             renderers = self.filter_renderers(renderers, requested_format)
-        elif _parses_accept_as_default(type(self)) and not self.__dict__:
+        elif (
+            _default_parsing.get(type(self)) or _parses_accept_as_default(type(self))
+        ) and not self.__dict__:
             # The outcome depends only on the header and the renderers' media types.
             header = request.META.get("HTTP_ACCEPT", "*/*")
             if len(header) <= _REMEMBERED_HEADER_LENGTH and ";" not in header:
-                key = (type(self), header, *[renderer.media_type for renderer in renderers])
+                key = (type(self), header, *map(_media_type_of, renderers))
                 outcome = _remembered_outcomes.get(key)
                 if outcome is None:
                     outcome = self._negotiated_outcome(request, renderers)
@@ -179,14 +191,14 @@ class DefaultContentNegotiation(BaseContentNegotiation):
 
 
 _default_parsing: dict[type, bool] = {}
+_media_type_of = attrgetter("media_type")
 
 
 def _parses_accept_as_default(cls: type) -> bool:
     """Whether negotiator class `cls` reads the Accept header as DefaultContentNegotiation."""
-    try:
-        return _default_parsing[cls]
-    except KeyError:
-        pass
+    found = _default_parsing.get(cls)
+    if found is not None:
+        return found
     base = DefaultContentNegotiation
     result = all(
         getattr(cls, name) is getattr(base, name)
@@ -197,17 +209,3 @@ def _parses_accept_as_default(cls: type) -> bool:
     )
     _default_parsing[cls] = result
     return result
-
-
-def _may_have_query(request: Any) -> bool:
-    """False only when the request certainly has no query parameters.
-
-    Saves building `request.GET` for a URL without a query string; a `GET` already
-    built or assigned (by middleware, say) is always consulted.
-    """
-    http_request = getattr(request, "_request", None)
-    attributes = getattr(http_request, "__dict__", None)
-    if attributes is None or "GET" in attributes:
-        return True
-    meta = attributes.get("META")
-    return meta is None or bool(meta.get("QUERY_STRING"))

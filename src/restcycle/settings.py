@@ -245,6 +245,10 @@ class APISettings:
         self._cached_attrs.clear()
         if hasattr(self, "_user_settings"):
             delattr(self, "_user_settings")
+        if self is api_settings:
+            # What was derived from the settings goes too, however the reload was asked for.
+            for callback in _reload_callbacks:
+                callback()
 
 
 api_settings = APISettings(None, DEFAULTS, IMPORT_STRINGS)
@@ -261,8 +265,6 @@ def on_reload(callback) -> Any:
 def reload_api_settings(*args: Any, setting: str, **kwargs: Any) -> None:
     if setting in ("REST_FRAMEWORK", "DEBUG"):
         api_settings.reload()
-        for callback in _reload_callbacks:
-            callback()
 
 
 setting_changed.connect(reload_api_settings)

@@ -9,6 +9,7 @@ and on the way out `finalize_response`; any exception goes through
 
 from __future__ import annotations
 
+from operator import call
 from typing import Any
 
 from django.conf import settings as django_settings
@@ -21,10 +22,9 @@ from django.utils.encoding import smart_str
 from django.views.generic import View
 
 from . import _shadow, _trace, exceptions, status
-from ._class_cache import ClassCache
-from ._setting_defaults import SettingDefault
+from ._setting_defaults import RememberedSettingDefault
 from .request import Request
-from .response import Response
+from .response import Response, set_header
 from .settings import api_settings, on_reload
 from .utils import formatting
 
@@ -107,6 +107,9 @@ def _merge_vary(response: Any, vary: str) -> None:
     response.headers["Vary"] = "*" if "*" in names else ", ".join(names)
 
 
+_NO_HANDLER = object()
+
+
 def _refuse_evaluation() -> None:
     raise RuntimeError(
         "Do not evaluate the `.queryset` attribute directly, as the result will be cached "
@@ -145,7 +148,15 @@ class _ClassPlan:
     instance attribute would have to add to change it.
     """
 
-    __slots__ = ("method_names", "allow", "unhandled", "default_allowed", "handled", "allow_with")
+    __slots__ = (
+        "method_names",
+        "allow",
+        "unhandled",
+        "unhandled_set",
+        "default_allowed",
+        "handled",
+        "allow_with",
+    )
 
     def __init__(self, cls: type):
         self.method_names = cls.http_method_names
@@ -156,6 +167,7 @@ class _ClassPlan:
         self.handled = frozenset(handled)
         self.allow = ", ".join(name.upper() for name in handled)
         self.unhandled = tuple(name for name in self.method_names if name not in handled)
+        self.unhandled_set = frozenset(self.unhandled)
         # instance-added handler names (a viewset's actions) -> that instance's Allow header
         self.allow_with: dict[tuple, str] = {}
         # Subclasses overriding how allowed methods are found get the slow path.
@@ -175,12 +187,25 @@ class _ClassPlan:
         return allow
 
 
-_class_plans = ClassCache("class_plans")
+# Each view class keeps its plan in its own __dict__ (it goes with the class), tagged with
+# the generation it was made in: a settings reload starts a new generation.
+_PLAN_ATTRIBUTE = "_restcycle_view_plan"
+_plan_generation = 0
+
+
+def _class_plan(cls: type) -> _ClassPlan:
+    found = cls.__dict__.get(_PLAN_ATTRIBUTE)
+    if found is not None and found[0] == _plan_generation:
+        return found[1]
+    plan = _ClassPlan(cls)
+    type.__setattr__(cls, _PLAN_ATTRIBUTE, (_plan_generation, plan))
+    return plan
 
 
 @on_reload
 def _forget_class_plans() -> None:
-    _class_plans.clear()
+    global _plan_generation
+    _plan_generation += 1
 
 
 class APIView(View):
@@ -190,14 +215,14 @@ class APIView(View):
     `REST_FRAMEWORK` setting (read when used, so `override_settings` reaches them).
     """
 
-    renderer_classes = SettingDefault("DEFAULT_RENDERER_CLASSES")
-    parser_classes = SettingDefault("DEFAULT_PARSER_CLASSES")
-    authentication_classes = SettingDefault("DEFAULT_AUTHENTICATION_CLASSES")
-    throttle_classes = SettingDefault("DEFAULT_THROTTLE_CLASSES")
-    permission_classes = SettingDefault("DEFAULT_PERMISSION_CLASSES")
-    content_negotiation_class = SettingDefault("DEFAULT_CONTENT_NEGOTIATION_CLASS")
-    metadata_class = SettingDefault("DEFAULT_METADATA_CLASS")
-    versioning_class = SettingDefault("DEFAULT_VERSIONING_CLASS")
+    renderer_classes = RememberedSettingDefault("DEFAULT_RENDERER_CLASSES")
+    parser_classes = RememberedSettingDefault("DEFAULT_PARSER_CLASSES")
+    authentication_classes = RememberedSettingDefault("DEFAULT_AUTHENTICATION_CLASSES")
+    throttle_classes = RememberedSettingDefault("DEFAULT_THROTTLE_CLASSES")
+    permission_classes = RememberedSettingDefault("DEFAULT_PERMISSION_CLASSES")
+    content_negotiation_class = RememberedSettingDefault("DEFAULT_CONTENT_NEGOTIATION_CLASS")
+    metadata_class = RememberedSettingDefault("DEFAULT_METADATA_CLASS")
+    versioning_class = RememberedSettingDefault("DEFAULT_VERSIONING_CLASS")
 
     # Changed on a view to give it settings of its own (EXCEPTION_HANDLER, view names...).
     settings = api_settings
@@ -227,14 +252,18 @@ class APIView(View):
 
     @property
     def default_response_headers(self) -> dict[str, str]:
-        cls = type(self)
-        plan = _class_plans.get(cls)
-        if plan is None:
-            plan = _class_plans[cls] = _ClassPlan(cls)
+        found = type(self).__dict__.get(_PLAN_ATTRIBUTE)
+        if found is not None and found[0] == _plan_generation:
+            plan = found[1]
+        else:
+            plan = _class_plan(type(self))
         instance_attributes = self.__dict__
         if plan.default_allowed and self.http_method_names is plan.method_names:
-            added = tuple(name for name in plan.unhandled if name in instance_attributes)
-            allow = plan.allow_for(added) if added else plan.allow
+            if plan.unhandled_set.isdisjoint(instance_attributes):
+                allow = plan.allow
+            else:
+                added = tuple(name for name in plan.unhandled if name in instance_attributes)
+                allow = plan.allow_for(added)
         else:
             allow = ", ".join(self.allowed_methods)
         headers = {"Allow": allow}
@@ -305,19 +334,19 @@ class APIView(View):
         return None
 
     def get_renderers(self) -> list:
-        return [renderer() for renderer in self.renderer_classes]
+        return list(map(call, self.renderer_classes))
 
     def get_parsers(self) -> list:
-        return [parser() for parser in self.parser_classes]
+        return list(map(call, self.parser_classes))
 
     def get_authenticators(self) -> list:
-        return [auth() for auth in self.authentication_classes]
+        return list(map(call, self.authentication_classes))
 
     def get_permissions(self) -> list:
-        return [permission() for permission in self.permission_classes]
+        return list(map(call, self.permission_classes))
 
     def get_throttles(self) -> list:
-        return [throttle() for throttle in self.throttle_classes]
+        return list(map(call, self.throttle_classes))
 
     def get_content_negotiator(self) -> Any:
         negotiator = self.__dict__.get("_negotiator")
@@ -431,7 +460,7 @@ class APIView(View):
         if vary is not None:
             _merge_vary(response, vary)
         for key, value in headers.items():
-            response[key] = value
+            set_header(response, key, value)
         return response
 
     def handle_exception(self, exc: Exception) -> Any:
@@ -480,7 +509,9 @@ class APIView(View):
             self.initial(request, *args, **kwargs)
             method = request.method.lower()
             if method in self.http_method_names:
-                handler = getattr(self, method, self.http_method_not_allowed)
+                handler = getattr(self, method, _NO_HANDLER)
+                if handler is _NO_HANDLER:
+                    handler = self.http_method_not_allowed
             else:
                 handler = self.http_method_not_allowed
             response = handler(request, *args, **kwargs)
