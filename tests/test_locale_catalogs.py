@@ -17,14 +17,12 @@ import pytest
 from django.urls import path
 
 import restcycle
-from restcycle import exceptions, serializers
-from restcycle.authentication import BasicAuthentication
-from restcycle.permissions import BasePermission, IsAuthenticated
+from restcycle.permissions import BasePermission
 from restcycle.response import Response
 from restcycle.test import APIClient
-from restcycle.throttling import BaseThrottle
 from restcycle.views import APIView
 from tests._locale_settings import LOCALE_SETTINGS
+from tests._locale_views import BookingView, PrivateView, ShelfView, ThrottledView
 from tests._services import skip_unless_required
 
 pytestmark = [pytest.mark.urls(__name__), pytest.mark.django_db]
@@ -238,24 +236,6 @@ EXPECTED = {
 SHIPPED = ["fr", *EXPECTED]
 
 
-class ShelfView(APIView):
-    authentication_classes = []
-    permission_classes = []
-
-    def get(self, request, pk):
-        if pk != 1:
-            raise exceptions.NotFound()
-        return Response({"shelf": pk})
-
-
-class PrivateView(APIView):
-    authentication_classes = [BasicAuthentication]
-    permission_classes = [IsAuthenticated]
-
-    def get(self, request):
-        return Response({"user": request.user.username})
-
-
 class NobodyMayPass(BasePermission):
     def has_permission(self, request, view):
         return False
@@ -266,41 +246,6 @@ class ForbiddenView(APIView):
 
     authentication_classes = []
     permission_classes = [NobodyMayPass]
-
-    def get(self, request):
-        return Response({"ok": True})
-
-
-class BookingSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=20)
-    seats = serializers.IntegerField(min_value=1)
-
-
-class BookingView(APIView):
-    authentication_classes = []
-    permission_classes = []
-
-    def post(self, request):
-        serializer = BookingSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return Response(serializer.validated_data, status=201)
-
-
-class AlwaysThrottled(BaseThrottle):
-    """Refuses every request; the wait comes from the `wait` query parameter."""
-
-    def allow_request(self, request, view):
-        self.seconds = float(request.query_params["wait"])
-        return False
-
-    def wait(self):
-        return self.seconds
-
-
-class ThrottledView(APIView):
-    authentication_classes = []
-    permission_classes = []
-    throttle_classes = [AlwaysThrottled]
 
     def get(self, request):
         return Response({"ok": True})
