@@ -31,7 +31,7 @@ def _shadow_off_when_marked(request):
         yield
         return
     assert marker.args or marker.kwargs.get("reason"), "shadow_off needs a reason"
-    from restcycle import _shadow
+    from restcycle._engine import shadow as _shadow
 
     with _shadow.suspended():
         yield

@@ -16,7 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import path
 from django.utils import timezone
 
-from restcycle import _prepared_query, generics, serializers, viewsets
+from restcycle import generics, serializers, viewsets
+from restcycle._engine import prepared_query as _prepared_query
 from restcycle.routers import SimpleRouter
 from restcycle.test import APIClient
 from restcycle.validators import UniqueValidator

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import path
 
 from restcycle import generics, serializers
-from restcycle._query_plan import SLICED_UNORDERED
+from restcycle._engine.query_plan import SLICED_UNORDERED
 from restcycle.pagination import PageNumberPagination
 from restcycle.test import APIClient
 from tests.models import QpAuthor, QpBook, QpColumns, QpProfile, QpPublisher, QpTag

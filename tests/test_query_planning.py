@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import path
 
 from restcycle import generics, serializers, viewsets
-from restcycle._query_plan import describe
+from restcycle._engine.query_plan import describe
 from restcycle.pagination import PageNumberPagination
 from restcycle.routers import SimpleRouter
 from restcycle.test import APIClient

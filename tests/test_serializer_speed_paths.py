@@ -163,7 +163,7 @@ def test_settings_changes_reach_compiled_plans(books):
 
 
 def test_plan_records_what_each_field_reads():
-    from restcycle import _plans
+    from restcycle._engine import plans as _plans
 
     runner = _plans.runner_for(BookSerializer())
     reads = {read["key"]: read for read in runner.plan.reads}

@@ -10,7 +10,10 @@ from django.db import connection, connections
 from django.test import override_settings
 from django.urls import path
 
-from restcycle import _plans, _prepared_query, _shadow, serializers, throttling, viewsets
+from restcycle import serializers, throttling, viewsets
+from restcycle._engine import plans as _plans
+from restcycle._engine import prepared_query as _prepared_query
+from restcycle._engine import shadow as _shadow
 from restcycle.decorators import api_view
 from restcycle.response import Response
 from restcycle.routers import SimpleRouter

@@ -248,7 +248,7 @@ def explain(target: str, method: str = "GET", urlconf: str | None = None) -> dic
 
 def _describe_query_plan(view: Any, handler: dict) -> dict | None:
     """For list/retrieve of a generic view: the lookups added or the values path (and why)."""
-    from . import _query_plan, generics
+    from . import _engine, generics
 
     action = handler.get("flow") or handler.get("name")
     if view is None or not isinstance(view, generics.GenericAPIView):
@@ -256,7 +256,7 @@ def _describe_query_plan(view: Any, handler: dict) -> dict | None:
     if action not in ("list", "retrieve"):
         return None
     try:
-        return _query_plan.describe(view, action)
+        return _engine.describe(view, action)
     except Exception as exc:  # explain never fails on the user's queryset
         return {"action": action, "error": f"{type(exc).__name__}: {exc}"}
 

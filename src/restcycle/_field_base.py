@@ -20,7 +20,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 
-from ._class_cache import ClassCache
+from ._engine import ClassCache
 from ._field_errors import (  # noqa: F401  re-exported: fields.py and DRF's names
     MISSING_ERROR_MESSAGE,
     field_error,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._class_cache import ClassCache
+from ._engine import ClassCache
 from ._field_errors import field_error
 
 _VALIDATION_STEPS = ("to_internal_value", "validate_empty_values", "run_validators", "fail")

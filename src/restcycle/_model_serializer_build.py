@@ -18,8 +18,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
 
-from . import _shadow
-from ._class_cache import ClassCache
+from . import _engine
+from ._engine import ClassCache
 from .fields import CreateOnlyDefault, Field, HiddenField, empty
 from .settings import on_reload
 from .utils import model_meta
@@ -125,7 +125,7 @@ def cached_model_fields(serializer: Any) -> dict | None:
     if entry is None or entry[1] is not opts.fields or entry[2] is not opts.related_objects:
         if not _model_is_cacheable(model) or varying_choices(cls) is not None:
             return None
-        with _shadow.class_setup():
+        with _engine.class_setup():
             prototypes = build_model_fields(serializer)
             copiers = {name: _copier(field) for name, field in prototypes.items()}
         entry = (copiers, opts.fields, opts.related_objects)

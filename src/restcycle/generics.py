@@ -14,7 +14,7 @@ from django.db.models.query import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404 as _django_get_object_or_404
 
-from . import _prepared_query, _query_plan, mixins, views
+from . import _engine, mixins, views
 from ._setting_defaults import SettingDefault
 
 
@@ -28,7 +28,7 @@ def get_object_or_404(queryset: Any, *filter_args: Any, **filter_kwargs: Any) ->
         if filter_args or not isinstance(queryset, QuerySet):
             return _django_get_object_or_404(queryset, *filter_args, **filter_kwargs)
         try:
-            return _prepared_query.get(queryset, filter_kwargs)
+            return _engine.prepared_get(queryset, filter_kwargs)
         except queryset.model.DoesNotExist:
             raise Http404(
                 f"No {queryset.model._meta.object_name} matches the given query."
@@ -77,7 +77,7 @@ class GenericAPIView(views.APIView):
 
     def get_object(self) -> Any:
         """The object a detail route names: filtered queryset, lookup, object permissions."""
-        queryset = _query_plan.prefetch_object(self, self.filter_queryset(self.get_queryset()))
+        queryset = _engine.prefetch_object(self, self.filter_queryset(self.get_queryset()))
         return self._lookup_object(queryset)
 
     def _lookup_object(self, queryset: Any, check_permissions: bool = True) -> Any:

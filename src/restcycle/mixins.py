@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import _query_plan, status
+from . import _engine, status
 from .response import Response
 from .settings import api_settings
 
@@ -43,14 +43,12 @@ class ListModelMixin:
 
     def list(self, request: Any, *args: Any, **kwargs: Any) -> Response:
         # The query plan adds the lookups the output reads, or switches to values() rows.
-        queryset, projection = _query_plan.plan_list(
-            self, self.filter_queryset(self.get_queryset())
-        )
+        queryset, projection = _engine.plan_list(self, self.filter_queryset(self.get_queryset()))
         page = self.paginate_queryset(queryset)
         if page is not None:
-            serializer = _query_plan.serialized_list(self, page, projection)
+            serializer = _engine.serialized_list(self, page, projection)
             return self.get_paginated_response(serializer.data)
-        serializer = _query_plan.serialized_list(self, queryset, projection)
+        serializer = _engine.serialized_list(self, queryset, projection)
         return Response(serializer.data)
 
 
@@ -58,7 +56,7 @@ class RetrieveModelMixin:
     """Retrieve one instance."""
 
     def retrieve(self, request: Any, *args: Any, **kwargs: Any) -> Response:
-        serializer = _query_plan.serialized_object(self)  # get_serializer(get_object())
+        serializer = _engine.serialized_object(self)  # get_serializer(get_object())
         return Response(serializer.data)
 
 

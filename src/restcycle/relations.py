@@ -19,7 +19,7 @@ from django.urls import NoReverseMatch, Resolver404, get_script_prefix, resolve
 from django.utils.encoding import smart_str, uri_to_iri
 from django.utils.translation import gettext_lazy as _
 
-from . import _prepared_query
+from . import _engine
 from ._field_base import WRAPPER_FIELD_ARGUMENTS, reads_key_outside_forms
 from .fields import (  # noqa: F401  SkipField is importable from here, as in DRF
     Field,
@@ -260,7 +260,7 @@ class PrimaryKeyRelatedField(RelatedField):
             data = self.pk_field.to_internal_value(data)
         if "_batch_lookup" in self.__dict__:
             # A many=True list fetched every pk it mentions in one query beforehand.
-            from ._validation_plan import batch_lookup
+            from ._engine import batch_lookup
 
             found = batch_lookup(self, data)
             if found is not None:
@@ -269,7 +269,7 @@ class PrimaryKeyRelatedField(RelatedField):
         try:
             if isinstance(data, bool):
                 raise TypeError
-            return _prepared_query.get(queryset, {"pk": data})
+            return _engine.prepared_get(queryset, {"pk": data})
         except ObjectDoesNotExist:
             self.fail("does_not_exist", pk_value=data)
         except (TypeError, ValueError, OverflowError):
@@ -321,7 +321,7 @@ class HyperlinkedRelatedField(RelatedField):
         lookup_kwargs = {self.lookup_field: lookup_value}
         queryset = self.get_queryset()
         try:
-            return _prepared_query.get(queryset, lookup_kwargs)
+            return _engine.prepared_get(queryset, lookup_kwargs)
         except ValueError as exc:
             raise ObjectValueError(str(exc)).with_traceback(exc.__traceback__)
         except TypeError as exc:
@@ -438,7 +438,7 @@ class SlugRelatedField(RelatedField):
     def to_internal_value(self, data: Any) -> Any:
         queryset = self.get_queryset()
         try:
-            return _prepared_query.get(queryset, {self.slug_field: data})
+            return _engine.prepared_get(queryset, {self.slug_field: data})
         except ObjectDoesNotExist:
             self.fail("does_not_exist", slug_name=self.slug_field, value=smart_str(data))
         except (TypeError, ValueError):

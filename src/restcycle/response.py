@@ -19,7 +19,7 @@ from django.core.signals import setting_changed
 from django.http.response import HttpResponse, HttpResponseBase, ResponseHeaders
 from django.template.response import ContentNotRenderedError, SimpleTemplateResponse
 
-from . import _shadow
+from . import _engine
 
 _SERIALIZER_GIVEN = (
     "You passed a Serializer instance as data, but probably meant to pass serialized "
@@ -155,7 +155,7 @@ class Response(SimpleTemplateResponse):
         if (
             blank is None
             or (status is not None and (type(status) is not int or not 100 <= status <= 599))
-            or _shadow.reference_path.get()
+            or _engine.reference_path.get()
         ):
             super().__init__(None, status=status)
         else:
@@ -238,7 +238,7 @@ class Response(SimpleTemplateResponse):
         if (
             type(content) is bytes
             and _blank_for(type(self)) is not None
-            and not _shadow.reference_path.get()
+            and not _engine.reference_path.get()
         ):
             self._container = [content]
             self.__dict__.pop("text", None)

@@ -6,7 +6,7 @@
             fields = ["id", "title", "author"]
 
 The public API is DRF's. Underneath, a serializer class compiles a plan once (see
-`_plans.py` and `_validation_plan.py`) and runs it per object; any override of a
+`_engine.plans` and `_engine.validation_plan`) and runs it per object; any override of a
 documented method (`to_representation`, `get_fields`, a field's methods, ...) keeps
 its documented meaning, because the plan steps aside for what it does not know.
 """
@@ -22,9 +22,9 @@ from django.db.models.manager import BaseManager
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from . import _engine, _serializer_steps, _trace
 from . import _model_serializer_build as _build
 from . import _model_serializer_writes as _writes
-from . import _plans, _serializer_steps, _trace, _validation_plan
 from ._field_base import (
     WRAPPER_FIELD_ARGUMENTS,
     field_init_follows,
@@ -165,7 +165,7 @@ class BaseSerializer(Field):
     def _settle_validation(self) -> tuple[Any, Any]:
         """(validated data, errors) for `initial_data`: one of them is empty."""
         # A plain Serializer given a dict settles its errors without raising them.
-        settled = _validation_plan.plain_is_valid(self, self.initial_data)
+        settled = _engine.plain_is_valid(self, self.initial_data)
         if settled is None:
             try:
                 settled = (self.run_validation(self.initial_data), {})
@@ -341,11 +341,11 @@ class Serializer(BaseSerializer, metaclass=SerializerMetaclass):
         if not isinstance(data, Mapping):
             message = self.error_messages["invalid"].format(datatype=type(data).__name__)
             raise ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [message]}, code="invalid")
-        return _validation_plan.validate_fields(self, data)
+        return _engine.validate_fields(self, data)
 
     def to_representation(self, instance: Any) -> Any:
         """Object instance → dict of primitive datatypes."""
-        return _plans.represent(self, instance)
+        return _engine.represent(self, instance)
 
     def validate(self, attrs: Any) -> Any:
         return attrs
@@ -452,12 +452,12 @@ class ListSerializer(BaseSerializer):
         if self.min_length is not None and len(data) < self.min_length:
             raise self._list_error("min_length", min_length=self.min_length)
 
-        return _validation_plan.validate_list(self, data)
+        return _engine.validate_list(self, data)
 
     def to_representation(self, data: Any) -> list:
         """List of object instances → list of primitive representations."""
         iterable = data.all() if isinstance(data, BaseManager) else data
-        return _plans.represent_many(self.child, iterable)
+        return _engine.represent_many(self.child, iterable)
 
     def validate(self, attrs: Any) -> Any:
         return attrs
@@ -485,7 +485,7 @@ class ListSerializer(BaseSerializer):
         try:
             return self.run_validation(self.initial_data), []
         except ValidationError as exc:
-            if isinstance(exc.detail, list) and not _validation_plan.list_errors_as_dict():
+            if isinstance(exc.detail, list) and not _engine.list_errors_as_dict():
                 _serializer_steps.warn_list_errors_deprecated()
             return [], exc.detail
 
@@ -713,7 +713,7 @@ def _nested_serializer_class(base: type, relation_info: Any, nested_depth: int) 
     return NestedSerializer
 
 
-_plans.register_reference(
+_engine.register_reference(
     serializer_base=Serializer,
     list_serializer=ListSerializer,
     base_serializer=BaseSerializer,

@@ -16,7 +16,7 @@ from django.db import DataError
 from django.db.models import Exists, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from . import _prepared_query
+from . import _engine
 from .exceptions import ValidationError
 from .utils.representation import smart_repr
 
@@ -114,7 +114,7 @@ class UniqueValidator(_ComparedByAttributes):
             # The query the steps below build, from prepared SQL once it is (same answer).
             lookup = f"{field_name}__{self.lookup}"
             try:
-                clash = _prepared_query.exists(self.queryset, {lookup: value}, exclude_pk=pk)
+                clash = _engine.prepared_exists(self.queryset, {lookup: value}, exclude_pk=pk)
             except _QUERY_INPUT_ERRORS:
                 clash = False
         if clash is None:
@@ -130,7 +130,7 @@ class UniqueValidator(_ComparedByAttributes):
         cls = type(self)
         return (
             self.lookup == "exact"
-            and _prepared_query.stable_source(self.queryset)
+            and _engine.stable_source(self.queryset)
             and cls.filter_queryset is UniqueValidator.filter_queryset
             and cls.exclude_current_instance is UniqueValidator.exclude_current_instance
         )

@@ -21,7 +21,7 @@ from django.utils.cache import cc_delim_re
 from django.utils.encoding import smart_str
 from django.views.generic import View
 
-from . import _shadow, _trace, exceptions, status
+from . import _engine, _trace, exceptions, status
 from ._setting_defaults import RememberedSettingDefault
 from .request import Request
 from .response import Response, set_header
@@ -502,8 +502,8 @@ class APIView(View):
         self.request = request
         self.headers = self.default_response_headers
 
-        if api_settings.SHADOW and _shadow.enabled():  # docs/shadow-mode.md
-            self.response = _shadow.dispatch(self, request, args, kwargs)
+        if api_settings.SHADOW and _engine.shadow_enabled():  # docs/shadow-mode.md
+            self.response = _engine.shadow_dispatch(self, request, args, kwargs)
             return self.response
         try:
             self.initial(request, *args, **kwargs)

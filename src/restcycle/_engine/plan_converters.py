@@ -20,10 +20,10 @@ from typing import Any
 
 import orjson
 
-from . import ISO_8601
-from ._field_numeric import DecimalField
-from ._field_temporal import DateTimeField, _pinned_timezone
-from .settings import api_settings
+from .. import ISO_8601
+from .._field_numeric import DecimalField
+from .._field_temporal import DateTimeField, _pinned_timezone
+from ..settings import api_settings
 
 _DECIMAL_STEPS = ("to_representation", "quantize")
 # Zones whose offset is zero at every instant: a datetime in one of them has the same

@@ -34,11 +34,13 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model
 
-from . import _field_temporal, _plan_converters, _prepared_query, _shadow
-from ._class_cache import ClassCache
-from .settings import on_reload
-
-_PACKAGE = __name__.rpartition(".")[0]
+from .. import _field_temporal
+from ..settings import on_reload
+from . import eligibility
+from . import plan_converters as _plan_converters
+from . import prepared_query as _prepared_query
+from . import shadow as _shadow
+from .class_cache import ClassCache
 
 # Set by serializers.py once its classes exist (this module is imported before them).
 _ref: dict[str, Any] = {}
@@ -62,14 +64,9 @@ def _own_function(cls: type, name: str) -> Any:
     return getattr(cls, name, None)
 
 
-def _defined_in_package(function: Any) -> bool:
-    module = getattr(function, "__module__", None) or ""
-    return module == _PACKAGE or module.startswith(_PACKAGE + ".")
-
-
 def _field_classes() -> dict:
     if "fields" not in _ref:
-        from . import fields, relations
+        from .. import fields, relations
 
         _ref["fields"] = fields
         _ref["relations"] = relations
@@ -86,7 +83,7 @@ def _is_context_free(field: Any) -> bool:
     fields, relations = refs["fields"], refs["relations"]
     cls = type(field)
     for name in ("to_representation", "get_attribute"):
-        if not _defined_in_package(_own_function(cls, name)):
+        if not eligibility.framework_code(_own_function(cls, name)):
             return False
     context_readers = tuple(
         klass
@@ -632,7 +629,7 @@ def _clear_plans() -> None:
 
 
 def _class_plan_allowed(cls: type) -> bool:
-    from ._model_serializer_build import hooks_are_default, varying_choices
+    from .._model_serializer_build import hooks_are_default, varying_choices
 
     serializer_base = _ref["serializer_base"]
     model_serializer = _ref["model_serializer"]
@@ -651,7 +648,7 @@ def _class_plan_allowed(cls: type) -> bool:
 
 def _prototype(cls: type) -> Any:
     """An instance of `cls` holding the class's fields, made without running user __init__."""
-    from .utils.serializer_helpers import BindingDict
+    from ..utils.serializer_helpers import BindingDict
 
     proto = object.__new__(cls)
     proto._args = ()

@@ -18,16 +18,16 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 
-from . import _plans, _shadow
-from ._class_cache import ClassCache
-from ._field_errors import end_language_snapshot, language_snapshot
-from ._field_quick import UNDECIDED, Rejected, quick_check
-from .exceptions import ValidationError
-from .fields import SkipField, empty, get_error_detail, set_value
-from .settings import on_reload
-from .utils import html
-
-_PACKAGE = __name__.rpartition(".")[0]
+from .._field_errors import end_language_snapshot, language_snapshot
+from .._field_quick import UNDECIDED, Rejected, quick_check
+from ..exceptions import ValidationError
+from ..fields import SkipField, empty, get_error_detail, set_value
+from ..settings import on_reload
+from ..utils import html
+from . import eligibility
+from . import plans as _plans
+from . import shadow as _shadow
+from .class_cache import ClassCache
 
 
 class _Step:
@@ -110,8 +110,7 @@ def _clear_class_steps() -> None:
 
 
 def _package_function(function: Any) -> bool:
-    module = getattr(function, "__module__", "") or ""
-    return module == _PACKAGE or module.startswith(_PACKAGE + ".")
+    return eligibility.framework_code(function)
 
 
 def _validates_without_instance(field: Any) -> bool:
@@ -120,7 +119,7 @@ def _validates_without_instance(field: Any) -> bool:
     Restcycle's own non-relational, non-nested fields qualify unless a validator or
     default asks for context (UniqueValidator, CurrentUserDefault, ...).
     """
-    from .relations import ManyRelatedField, RelatedField
+    from ..relations import ManyRelatedField, RelatedField
 
     if isinstance(field, (RelatedField, ManyRelatedField, _plans._ref["base_serializer"])):
         return False
@@ -197,7 +196,7 @@ def _instance_steps(serializer: Any, data: Any) -> list:
 def validate_fields(serializer: Any, data: Mapping) -> dict:
     """Run each writable field (and `validate_<field>`) on `data`; all errors collected."""
     if not _shadow.fast_paths_allowed():
-        from ._serializer_steps import reference_to_internal_value
+        from .._serializer_steps import reference_to_internal_value
 
         return reference_to_internal_value(serializer, data)
     ret, errors = _collect_fields(serializer, data)
@@ -280,7 +279,7 @@ def plain_is_valid(serializer: Any, data: Any) -> tuple[Any, Any] | None:
         value = serializer.validate(value)
         assert value is not None, ".validate() should return the validated data"
     except (ValidationError, DjangoValidationError) as exc:
-        from ._serializer_steps import as_serializer_error
+        from .._serializer_steps import as_serializer_error
 
         return {}, ValidationError(detail=as_serializer_error(exc)).detail
     return value, {}
@@ -325,7 +324,7 @@ def validate_list(list_serializer: Any, data: list) -> list:
 
 def list_errors_as_dict() -> bool:
     """The LIST_SERIALIZER_ERRORS_AS_DICT setting: `{index: errors}` (default) or a list."""
-    from .settings import api_settings
+    from ..settings import api_settings
 
     return api_settings.LIST_SERIALIZER_ERRORS_AS_DICT
 
@@ -347,7 +346,7 @@ class _Batch:
 
     @classmethod
     def prepare(cls, list_serializer: Any, data: list) -> _Batch | None:
-        from .serializers import Serializer
+        from ..serializers import Serializer
 
         child = list_serializer.child
         if not isinstance(child, Serializer) or len(data) < 2:
@@ -373,7 +372,7 @@ class _Batch:
     # Related primary keys -------------------------------------------------------------
 
     def _prepare_related(self, field: Any, items: list) -> None:
-        from .relations import ManyRelatedField, PrimaryKeyRelatedField
+        from ..relations import ManyRelatedField, PrimaryKeyRelatedField
 
         many = isinstance(field, ManyRelatedField)
         target = field.child_relation if many else field
@@ -402,7 +401,7 @@ class _Batch:
     # Uniqueness -----------------------------------------------------------------------
 
     def _prepare_unique(self, field: Any, items: list) -> None:
-        from .validators import UniqueValidator
+        from ..validators import UniqueValidator
 
         if len(field.source_attrs) != 1 or not _is_package_class(type(field)):
             return
@@ -520,12 +519,7 @@ def batch_lookup(field: Any, data: Any) -> Any:
 
 
 def _is_package_class(cls: type) -> bool:
-    package = __name__.rpartition(".")[0]
-    for name in ("to_internal_value", "run_validation", "validate_empty_values"):
-        module = getattr(getattr(cls, name), "__module__", "") or ""
-        if not (module == package or module.startswith(package + ".")):
-            return False
-    return True
+    return eligibility.keeps_framework_steps(cls, "compiled validation (field)")
 
 
 class _BatchedUnique:

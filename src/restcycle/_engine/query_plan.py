@@ -20,9 +20,10 @@ from django.db.models.expressions import OrderBy
 from django.db.models.manager import BaseManager
 from django.db.models.query import ModelIterable, QuerySet
 
-from . import _prepared_query
-from ._class_cache import ClassCache
-from .settings import api_settings, on_reload
+from ..settings import api_settings, on_reload
+from . import eligibility
+from . import prepared_query as _prepared_query
+from .class_cache import ClassCache
 
 _SAFE_METHODS = ("GET", "HEAD")
 
@@ -38,7 +39,7 @@ def model_relations(model: type) -> dict[str, tuple[str, type, str, bool]]:
     found = _relations.get(model)
     if found is not None:
         return found
-    from ._plans import _is_overridden_on_class
+    from .plans import _is_overridden_on_class
 
     found = {}
     for field in model._meta.get_fields():
@@ -161,7 +162,7 @@ def collect_reads(
     fields: list, model: Any, reads: Reads, prefix: str = "", many_root: Any = None, depth: int = 0
 ) -> None:
     """Record into `reads` the relations these (bound, readable) fields follow on `model`."""
-    from . import relations, serializers
+    from .. import relations, serializers
 
     if depth > 10:  # a serializer nesting itself through a relation: stop somewhere sane
         return
@@ -210,21 +211,21 @@ def _clear_caches() -> None:
     _reads_cache.clear()
     _decisions.clear()
     _prototypes.clear()
-    from . import _projection
+    from . import projection as _projection
 
     _projection.clear_cache()
 
 
 def prototype(serializer_class: type) -> Any:
     """A serializer of the class holding its class-level fields, or None (fields vary)."""
-    from . import _plans
+    from . import plans as _plans
 
     if serializer_class in _prototypes:
         return _prototypes[serializer_class]
     proto = None
     try:
         # A user __init__ may change the fields per instance (dynamic fields): no prototype.
-        if _plans._class_plan_allowed(serializer_class) and _plans._defined_in_package(
+        if _plans._class_plan_allowed(serializer_class) and eligibility.framework_code(
             serializer_class.__init__
         ):
             proto = _plans._prototype(serializer_class)
@@ -530,7 +531,7 @@ def prefetch_object(view: Any, queryset: Any) -> Any:
 
 def plan_list(view: Any, queryset: Any) -> tuple[Any, Any]:
     """(queryset to paginate and evaluate, projection or None) for ListModelMixin.list."""
-    from . import _projection
+    from . import projection as _projection
 
     projection, reason = _projection.for_list(view, queryset)
     if projection is not None:
@@ -543,7 +544,7 @@ def plan_list(view: Any, queryset: Any) -> tuple[Any, Any]:
 
 def _set_projected_data(serializer: Any, build: Any, rows: Any) -> None:
     """`serializer.data` built from rows, timed as the tracer's "serialize" stage."""
-    from . import _trace
+    from .. import _trace
 
     trace = _trace.current.get() if _trace.hook is not None else None
     if trace is not None:
@@ -596,7 +597,7 @@ def _prefetch_for(view: Any, serializer: Any, objects: Any) -> None:
 
 def serialized_object(view: Any) -> Any:
     """The serializer RetrieveModelMixin.retrieve responds with, on the path that fits."""
-    from . import _projection
+    from . import projection as _projection
 
     reason = _projection.retrieve_blocker(view)
     if reason is not None:
@@ -621,7 +622,7 @@ def describe(view: Any, action: str = "list") -> dict[str, Any]:
 
     For `manage.py explain` and the tracer: it calls `get_queryset()` but evaluates nothing.
     """
-    from . import _projection
+    from . import projection as _projection
 
     info: dict[str, Any] = {"action": action}
     try:

@@ -58,8 +58,9 @@ from django.utils.datastructures import OrderedSet
 from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
 
-from . import _shadow
-from .settings import api_settings
+from ..settings import api_settings
+from . import eligibility
+from . import shadow as _shadow
 
 # Where each database connection keeps its prepared lookups.
 _CONNECTION_ATTRIBUTE = "_restcycle_prepared_lookups"
@@ -425,39 +426,8 @@ def _db_value(field: Any, value: Any, connection: Any) -> Any:
     return field.get_db_prep_value(prepared, connection, prepared=True)
 
 
-# QuerySet methods a lookup goes through: a queryset class overriding any of them keeps
-# its own behaviour, through the ORM.
-_LOOKUP_METHODS = (
-    "__init__",
-    "all",
-    "iterator",
-    "_iterator",
-    "get",
-    "filter",
-    "exclude",
-    "_filter_or_exclude",
-    "_filter_or_exclude_inplace",
-    "exists",
-    "order_by",
-    "_chain",
-    "_clone",
-    "_fetch_all",
-    "__iter__",
-    "__len__",
-    "_prefetch_related_objects",
-    "extra",
-    "using",
-    "_next_is_sticky",
-    "_add_hints",
-    "values_list",
-    "_values",
-)
-
-
 def _overrides_lookup_methods(queryset_class: type) -> bool:
-    return any(
-        getattr(queryset_class, name) is not getattr(QuerySet, name) for name in _LOOKUP_METHODS
-    )
+    return eligibility.overridden("prepared lookups", queryset_class) is not None
 
 
 def _row_kind(queryset: QuerySet) -> str | None:

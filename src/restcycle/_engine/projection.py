@@ -10,7 +10,6 @@ the instance path; `for_list` / `for_queryset` / `retrieve_blocker` say why.
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 from django.db import connections, router
@@ -19,12 +18,11 @@ from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init
 from django.utils.encoding import is_protected_type
 
-from . import _shadow
-from ._class_cache import ClassCache
-from ._field_base import empty
-from ._plans import _SKIP
-
-_PACKAGE = __name__.rpartition(".")[0]
+from .._field_base import empty
+from . import eligibility
+from . import shadow as _shadow
+from .class_cache import ClassCache
+from .plans import _SKIP
 
 
 class NotProjectable(Exception):
@@ -145,7 +143,7 @@ class Projection:
 def _reusable_for(manager: Any) -> bool:
     """Whether SQL built once from this manager may run again: Django's own manager and
     queryset, and Django's own query machinery (a query cache must see every query)."""
-    from . import _prepared_query
+    from . import prepared_query as _prepared_query
 
     return (
         _prepared_query.stable_source(manager)
@@ -242,7 +240,7 @@ class _Compiler:
         return value
 
     def entry(self, entry: Any, model: type, prefix: str, depth: int) -> str:
-        from . import _plans
+        from . import plans as _plans
 
         key, kind, attrs = entry.key, entry.kind, entry.source_attrs
         name = type(entry.field).__name__
@@ -332,7 +330,7 @@ class _Compiler:
 
     def column_path(self, entry: Any, model: type, prefix: str) -> tuple[str, list]:
         """(the column's lookup path, the guards of the relations on the way)."""
-        from ._plans import _is_overridden_on_class
+        from .plans import _is_overridden_on_class
 
         key, attrs = entry.key, entry.source_attrs
         related, path, guards = self.through_relations(key, model, attrs, prefix)
@@ -413,7 +411,7 @@ def _model_field_output(field: Any, model: type) -> Any:
     """value -> `ModelField.to_representation` of an instance holding that column value,
     for Django's own model fields (they read the instance only through `value_from_object`);
     or None when the field is not such a field of `model`."""
-    from . import fields
+    from .. import fields
 
     model_field = getattr(field, "model_field", None)
     if type(field) is not fields.ModelField or model_field is None:
@@ -456,7 +454,7 @@ def _missing_read(field: Any, model: type, next_attr: str) -> Any:
     The field settles it as on the instance path (default, None, _SKIP, or its error
     naming the model); the exception is the one reading `None.<next_attr>` raises.
     """
-    from ._plans import _missing_value
+    from .plans import _missing_value
 
     missing = _missing_value(field)
     stand_in = model.__new__(model)  # only its class is read, for the error message
@@ -479,7 +477,7 @@ def _check_model(model: type) -> None:
 
 def _check_constrained(key: str, model: type, attr: str) -> None:
     """A join through a key the database does not check may drop the row (see UNCONSTRAINED)."""
-    from ._query_plan import unconstrained
+    from .query_plan import unconstrained
 
     if unconstrained(model, attr):
         raise NotProjectable(
@@ -493,7 +491,7 @@ def _join(prefix: str, name: str) -> str:
 
 
 def _forward(model: type, attr: str) -> Any:
-    from ._query_plan import model_relations
+    from .query_plan import model_relations
 
     relation = model_relations(model).get(attr)
     return relation if relation is not None and relation[0] == "forward" else None
@@ -501,7 +499,7 @@ def _forward(model: type, attr: str) -> Any:
 
 def _single_relation(model: type, attr: str) -> Any:
     """A forward foreign key / one-to-one, or a reverse one-to-one, of `model` named `attr`."""
-    from ._query_plan import model_relations
+    from .query_plan import model_relations
 
     relation = model_relations(model).get(attr)
     return relation if relation is not None and relation[0] != "many" else None
@@ -553,22 +551,17 @@ def _serializer_class_blocker(serializer_class: Any) -> str | None:
 
 
 def _find_serializer_class_blocker(serializer_class: Any) -> str | None:
-    from . import _plans, serializers
+    from .. import serializers
+    from . import plans as _plans
 
-    base = serializers.BaseSerializer
     if not (
         isinstance(serializer_class, type) and issubclass(serializer_class, serializers.Serializer)
     ):
         return "the serializer is not a Serializer subclass"
     name = serializer_class.__name__
-    for attr, reference in (
-        ("to_representation", serializers.Serializer),
-        ("__init__", base),
-        ("many_init", base),
-        ("data", serializers.Serializer),
-    ):
-        if inspect.getattr_static(serializer_class, attr) is not reference.__dict__[attr]:
-            return f"{name} overrides {attr}"
+    overridden = eligibility.overridden("values path (serializer)", serializer_class)
+    if overridden:
+        return f"{name} overrides {overridden}"
     meta = getattr(serializer_class, "Meta", None)
     if getattr(meta, "list_serializer_class", serializers.ListSerializer) is not (
         serializers.ListSerializer
@@ -580,8 +573,8 @@ def _find_serializer_class_blocker(serializer_class: Any) -> str | None:
 
 
 def _why_no_class_plan(serializer_class: type) -> str:
-    from . import _plans
-    from ._query_plan import prototype, readable_fields
+    from . import plans as _plans
+    from .query_plan import prototype, readable_fields
 
     name = serializer_class.__name__
     proto = prototype(serializer_class)
@@ -594,7 +587,7 @@ def _why_no_class_plan(serializer_class: type) -> str:
                     f"'{field.field_name}' ({type(field).__name__}) is a custom field or reads "
                     "the request"
                 )
-    from ._model_serializer_build import varying_choices
+    from .._model_serializer_build import varying_choices
 
     choices = varying_choices(serializer_class)
     if choices is not None:
@@ -612,14 +605,14 @@ def _builder(body: str, slot_values: list, map_count: int, name: str) -> Any:
         f"        return [{body} for r in rows]\n"
         f"    return build\n"
     )
-    from ._plans import generated_function
+    from .plans import generated_function
 
     return generated_function(source, f"projection {name}", "_factory")(_SKIP, *slot_values)
 
 
 def compile_projection(serializer_class: type, queryset: Any) -> tuple[Any, str | None]:
     """(Projection, None), or (None, why not) for this serializer class on this queryset."""
-    from . import _plans
+    from . import plans as _plans
 
     model = queryset.model
     annotations = tuple(sorted(queryset.query.annotations))
@@ -649,21 +642,21 @@ def compile_projection(serializer_class: type, queryset: Any) -> tuple[Any, str 
 
 
 def _view_blocker(view: Any) -> str | None:
-    from . import generics
-    from ._query_plan import _switched_off
+    from .query_plan import _switched_off
 
     reason = _switched_off(view, "PROJECTION", "projection")
     if reason:
         return reason
     if not _shadow.fast_paths_allowed():
         return "the reference path runs (shadow mode)"
-    if type(view).get_serializer is not generics.GenericAPIView.get_serializer:
-        return "the view overrides get_serializer()"
+    overridden = eligibility.overridden("values path (view)", type(view))
+    if overridden:
+        return f"the view overrides {overridden}()"
     renderer = getattr(getattr(view, "request", None), "accepted_renderer", None)
     # The browsable API and admin renderers (any renderer building forms) need instances.
     if getattr(renderer, "format", None) == "api" or hasattr(renderer, "get_rendered_html_form"):
         return "the browsable API renders forms from the instance"
-    from . import _query_plan
+    from . import query_plan as _query_plan
 
     serializer_class = _query_plan._serializer_class(view)
     if serializer_class is None:
@@ -672,7 +665,7 @@ def _view_blocker(view: Any) -> str | None:
 
 
 def _queryset_blocker(queryset: Any, sliced: bool = False) -> str | None:
-    from ._query_plan import SLICED_UNORDERED, keeps_its_rows, unplannable
+    from .query_plan import SLICED_UNORDERED, keeps_its_rows, unplannable
 
     reason = unplannable(queryset, sliced)
     if reason:
@@ -697,7 +690,7 @@ def for_queryset(
     reason = (None if view_checked else _view_blocker(view)) or _queryset_blocker(queryset, sliced)
     if reason:
         return None, reason
-    from . import _query_plan
+    from . import query_plan as _query_plan
 
     projection, reason = compile_projection(_query_plan._serializer_class(view), queryset)
     if projection is not None:
@@ -717,10 +710,11 @@ def _request_blocker(projection: Projection) -> str | None:
 
 def for_list(view: Any, queryset: Any) -> tuple[Any, str | None]:
     """`for_queryset`, plus the paginator must page a values() queryset as it pages objects."""
-    from . import generics, pagination
+    from .. import pagination
 
-    if type(view).paginate_queryset is not generics.GenericAPIView.paginate_queryset:
-        return None, "the view overrides paginate_queryset()"
+    overridden = eligibility.overridden("values path (list)", type(view))
+    if overridden:
+        return None, f"the view overrides {overridden}()"
     paginator = view.paginator
     if paginator is not None:
         paging = type(paginator).paginate_queryset
@@ -735,12 +729,11 @@ def for_list(view: Any, queryset: Any) -> tuple[Any, str | None]:
 
 def retrieve_blocker(view: Any) -> str | None:
     """Why retrieve must fetch an instance (get_object or object permissions), or None."""
-    from . import generics, permissions, views
+    from .. import permissions
 
-    if type(view).get_object is not generics.GenericAPIView.get_object:
-        return "the view overrides get_object()"
-    if type(view).check_object_permissions is not views.APIView.check_object_permissions:
-        return "the view overrides check_object_permissions()"
+    overridden = eligibility.overridden("values path (retrieve)", type(view))
+    if overridden:
+        return f"the view overrides {overridden}()"
     reason = _view_blocker(view)
     if reason:
         return reason

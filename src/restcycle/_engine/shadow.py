@@ -94,7 +94,7 @@ _suspended: ContextVar[bool] = ContextVar("restcycle_shadow_suspended", default=
 def enabled() -> bool:
     """Shadow this request: the SHADOW setting is on, shadowing is not suspended here and
     no shadowed side is running here already (a view calling another view)."""
-    from .settings import api_settings
+    from ..settings import api_settings
 
     return bool(api_settings.SHADOW) and not _suspended.get() and _side.get() is None
 
@@ -116,7 +116,8 @@ def suspended() -> Iterator[None]:
 def _library_roots() -> tuple[str, ...]:
     import django
 
-    roots = {os.path.dirname(os.path.abspath(__file__)), os.path.dirname(django.__file__)}
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # restcycle/
+    roots = {package, os.path.dirname(django.__file__)}
     paths = sysconfig.get_paths()
     for name in ("stdlib", "platstdlib", "purelib", "platlib"):
         if paths.get(name):
@@ -527,7 +528,7 @@ def _reset_dict(obj: Any, state: dict) -> None:
 def _trace_paused(view: Any, request: Any) -> Iterator[None]:
     """The cycle tracer, if on, records only the fast side (the request as served): the
     reference side calls the stage methods it wrapped (put back by `_Snapshot.restore`)."""
-    from . import _trace
+    from .. import _trace
 
     trace = _trace.current.get() if _trace.hook is not None else None
     if trace is None:
