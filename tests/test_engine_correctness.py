@@ -243,8 +243,8 @@ def test_unconstrained_keys_read_as_columns_keep_the_values_path(legacy_posts):
 
 
 def test_explain_names_the_relations_left_unjoined_and_why(legacy_posts):
-    from restcycle._explain import explain
-    from restcycle._explain_text import render_text
+    from restcycle._observe.explain import explain
+    from restcycle._observe.explain_text import render_text
 
     text = render_text(explain("/legacy-posts-instances/", "GET", urlconf=__name__))
     assert "not joined: writer (no database constraint: the row it names may be missing)" in text

@@ -400,7 +400,7 @@ def test_pinned_time_zone_is_read_once_for_a_batch():
 
     from django.utils import timezone
 
-    from restcycle._field_temporal import current_timezone_pinned
+    from restcycle._fields.temporal import current_timezone_pinned
 
     field = fields.DateTimeField()
     moment = datetime.datetime(2024, 1, 1, 12, 0, tzinfo=datetime.UTC)

@@ -459,8 +459,8 @@ def test_filtering_a_prepared_prefetch_queries_the_relation_afresh(book):
 
 
 def test_explain_says_whether_the_object_lookup_is_prepared(book):
-    from restcycle._explain import explain
-    from restcycle._explain_text import render_text
+    from restcycle._observe.explain import explain
+    from restcycle._observe.explain_text import render_text
 
     prepared = render_text(explain(f"/columns/{book.pk}/", "GET", urlconf=__name__))
     assert "object lookup: prepared SQL, compiled once" in prepared

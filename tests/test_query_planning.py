@@ -449,8 +449,8 @@ def test_describe_reports_what_was_added(bookshelf, rf):
 
 
 def test_explain_shows_the_lookups_added(bookshelf):
-    from restcycle._explain import explain
-    from restcycle._explain_text import render_text
+    from restcycle._observe.explain import explain
+    from restcycle._observe.explain_text import render_text
 
     report = explain("/naive-books/", "GET", urlconf=__name__)
     assert report["query_plan"]["prefetch"]["select_related"] == ["author__publisher"]
@@ -567,8 +567,8 @@ def test_retrieve_on_a_sliced_queryset_is_404_as_in_drf(bookshelf):
 
 
 def test_explain_says_why_a_slice_is_prefetched_not_joined(bookshelf):
-    from restcycle._explain import explain
-    from restcycle._explain_text import render_text
+    from restcycle._observe.explain import explain
+    from restcycle._observe.explain_text import render_text
 
     report = explain("/sliced-by-price-books/", "GET", urlconf=__name__)
     prefetch = report["query_plan"]["prefetch"]

@@ -10,7 +10,6 @@ from django.urls import path
 from django.views.decorators.cache import cache_page
 
 from restcycle import (
-    _cycle_trace,
     authentication,
     exceptions,
     generics,
@@ -18,6 +17,7 @@ from restcycle import (
     serializers,
     throttling,
 )
+from restcycle._observe import cycle_trace as _cycle_trace
 from restcycle.authtoken.models import Token
 from restcycle.decorators import api_view, authentication_classes, permission_classes
 from restcycle.renderers import JSONRenderer
@@ -567,7 +567,7 @@ def test_exception_raised_in_the_handler_names_class_and_detail(client):
 
 @TRACE_ON
 def test_installed_hook_replaces_the_tracer_until_uninstalled(client):
-    from restcycle import _trace
+    from restcycle._observe import trace as _trace
 
     seen = []
     _trace.install(lambda view: seen.append(type(view).__name__))

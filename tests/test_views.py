@@ -12,7 +12,8 @@ from django.http import Http404, HttpResponse
 from django.test import override_settings
 from django.urls import path, re_path
 
-from restcycle import _trace, exceptions
+from restcycle import exceptions
+from restcycle._observe import trace as _trace
 from restcycle.authentication import BasicAuthentication, SessionAuthentication
 from restcycle.permissions import BasePermission, IsAuthenticated
 from restcycle.renderers import JSONRenderer

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 
-from . import _trace
+from ._observe import trace as _trace
 from .exceptions import ErrorDetail, ValidationError
 from .fields import SkipField, get_error_detail, set_value
 from .relations import PKOnlyObject

@@ -25,7 +25,7 @@ from django.forms import FilePathField as DjangoFilePathField  # noqa: F401
 from django.forms import ImageField as DjangoImageField  # noqa: F401
 
 from . import ISO_8601  # noqa: F401
-from ._field_base import (
+from ._fields.base import (
     MISSING_ERROR_MESSAGE,
     NOT_READ_ONLY_REQUIRED,
     NOT_READ_ONLY_WRITE_ONLY,
@@ -50,9 +50,9 @@ from ._field_base import (
     set_value,
     to_choices_dict,
 )
-from ._field_choice import ChoiceField, FilePathField, MultipleChoiceField
-from ._field_composite import DictField, HStoreField, JSONField, ListField, _UnvalidatedField
-from ._field_misc import (
+from ._fields.choice import ChoiceField, FilePathField, MultipleChoiceField
+from ._fields.composite import DictField, HStoreField, JSONField, ListField, _UnvalidatedField
+from ._fields.misc import (
     FileField,
     HiddenField,
     ImageField,
@@ -60,9 +60,9 @@ from ._field_misc import (
     ReadOnlyField,
     SerializerMethodField,
 )
-from ._field_numeric import BigIntegerField, DecimalField, FloatField, IntegerField
-from ._field_temporal import DateField, DateTimeField, DurationField, TimeField
-from ._field_text import (
+from ._fields.numeric import BigIntegerField, DecimalField, FloatField, IntegerField
+from ._fields.temporal import DateField, DateTimeField, DurationField, TimeField
+from ._fields.text import (
     BooleanField,
     CharField,
     EmailField,

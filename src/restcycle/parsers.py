@@ -27,7 +27,7 @@ from django.utils.http import parse_header_parameters
 from django.utils.translation import gettext_lazy as _
 
 from . import renderers
-from ._json import SettingFlag, parse_json
+from ._render.json_output import SettingFlag, parse_json
 from .exceptions import ParseError, RequestTooLarge
 
 _UNSUPPORTED_CHARSET = 'Unsupported charset "{charset}" in request Content-Type header.'

@@ -20,7 +20,7 @@ from django.utils.encoding import smart_str, uri_to_iri
 from django.utils.translation import gettext_lazy as _
 
 from . import _engine
-from ._field_base import WRAPPER_FIELD_ARGUMENTS, reads_key_outside_forms
+from ._fields.base import WRAPPER_FIELD_ARGUMENTS, reads_key_outside_forms
 from .fields import (  # noqa: F401  SkipField is importable from here, as in DRF
     Field,
     SkipField,

@@ -18,7 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.template import engines, loader
 from django.utils.http import parse_header_parameters
 
-from ._json import SettingFlag, render_json
+from ._render.json_output import SettingFlag, render_json
 from .utils import encoders
 
 
@@ -222,7 +222,7 @@ class MultiPartRenderer(BaseRenderer):
 
 
 # The browsable API's renderers live in private modules (BROWSABLE); exported here as in DRF.
-from ._html_form import HTMLFormRenderer  # noqa: E402, F401, I001
-from ._browsable import BrowsableAPIRenderer  # noqa: E402, F401, I001
-from ._admin_renderer import AdminRenderer  # noqa: E402, F401, I001
-from ._schema_renderers import JSONOpenAPIRenderer, OpenAPIRenderer  # noqa: E402, F401, I001
+from ._render.html_form import HTMLFormRenderer  # noqa: E402, F401, I001
+from ._render.browsable import BrowsableAPIRenderer  # noqa: E402, F401, I001
+from ._render.admin import AdminRenderer  # noqa: E402, F401, I001
+from ._render.schema import JSONOpenAPIRenderer, OpenAPIRenderer  # noqa: E402, F401, I001

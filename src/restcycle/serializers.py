@@ -22,16 +22,17 @@ from django.db.models.manager import BaseManager
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from . import _engine, _serializer_steps, _trace
+from . import _engine, _serializer_steps
 from . import _model_serializer_build as _build
 from . import _model_serializer_writes as _writes
-from ._field_base import (
+from ._fields.base import (
     WRAPPER_FIELD_ARGUMENTS,
     field_init_follows,
     init_with_defaults,
     reads_key_outside_forms,
 )
 from ._model_serializer_writes import raise_errors_on_nested_writes  # noqa: F401  as in DRF
+from ._observe import trace as _trace
 from ._serializer_steps import as_serializer_error  # noqa: F401  as in DRF
 from ._serializer_steps import default_to_representation as _default_to_representation
 from .exceptions import ValidationError

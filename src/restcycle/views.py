@@ -21,7 +21,8 @@ from django.utils.cache import cc_delim_re
 from django.utils.encoding import smart_str
 from django.views.generic import View
 
-from . import _engine, _trace, exceptions, status
+from . import _engine, exceptions, status
+from ._observe import trace as _trace
 from ._setting_defaults import RememberedSettingDefault
 from .request import Request
 from .response import Response, set_header

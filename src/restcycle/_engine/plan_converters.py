@@ -21,8 +21,8 @@ from typing import Any
 import orjson
 
 from .. import ISO_8601
-from .._field_numeric import DecimalField
-from .._field_temporal import DateTimeField, _pinned_timezone
+from .._fields.numeric import DecimalField
+from .._fields.temporal import DateTimeField, _pinned_timezone
 from ..settings import api_settings
 
 _DECIMAL_STEPS = ("to_representation", "quantize")

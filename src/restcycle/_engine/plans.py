@@ -34,7 +34,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model
 
-from .. import _field_temporal
+from .._fields import temporal as _field_temporal
 from ..settings import on_reload
 from . import eligibility
 from . import plan_converters as _plan_converters

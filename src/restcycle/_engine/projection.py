@@ -18,7 +18,7 @@ from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init
 from django.utils.encoding import is_protected_type
 
-from .._field_base import empty
+from .._fields.base import empty
 from . import eligibility
 from . import shadow as _shadow
 from .class_cache import ClassCache

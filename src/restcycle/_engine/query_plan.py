@@ -544,7 +544,7 @@ def plan_list(view: Any, queryset: Any) -> tuple[Any, Any]:
 
 def _set_projected_data(serializer: Any, build: Any, rows: Any) -> None:
     """`serializer.data` built from rows, timed as the tracer's "serialize" stage."""
-    from .. import _trace
+    from .._observe import trace as _trace
 
     trace = _trace.current.get() if _trace.hook is not None else None
     if trace is not None:

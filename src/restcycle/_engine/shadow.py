@@ -528,7 +528,7 @@ def _reset_dict(obj: Any, state: dict) -> None:
 def _trace_paused(view: Any, request: Any) -> Iterator[None]:
     """The cycle tracer, if on, records only the fast side (the request as served): the
     reference side calls the stage methods it wrapped (put back by `_Snapshot.restore`)."""
-    from .. import _trace
+    from .._observe import trace as _trace
 
     trace = _trace.current.get() if _trace.hook is not None else None
     if trace is None:

@@ -18,8 +18,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 
-from .._field_errors import end_language_snapshot, language_snapshot
-from .._field_quick import UNDECIDED, Rejected, quick_check
+from .._fields.errors import end_language_snapshot, language_snapshot
+from .._fields.quick import UNDECIDED, Rejected, quick_check
 from ..exceptions import ValidationError
 from ..fields import SkipField, empty, get_error_detail, set_value
 from ..settings import on_reload

@@ -82,7 +82,7 @@ def render_field(field: Any, style: dict) -> str:
 
 
 def _form_renderer() -> Any:
-    from .._html_form import HTMLFormRenderer
+    from .._render.html_form import HTMLFormRenderer
 
     return HTMLFormRenderer()
 

@@ -13,8 +13,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ..._explain import HTTP_METHODS, ExplainError, explain
-from ..._explain_text import render_text
+from ..._observe.explain import HTTP_METHODS, ExplainError, explain
+from ..._observe.explain_text import render_text
 
 
 class Command(BaseCommand):

@@ -17,9 +17,9 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 
-from .compat import yaml
-from .renderers import BaseRenderer
-from .utils.encoders import JSONEncoder
+from ..compat import yaml
+from ..renderers import BaseRenderer
+from ..utils.encoders import JSONEncoder
 
 _yaml_dumper: Any = None
 

@@ -16,7 +16,7 @@ from django.db import connections
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 
-from . import _trace
+from . import trace as _trace
 
 REFUSED_HEADER = "X-Restcycle-Refused"
 SERVER_TIMING_HEADER = "Server-Timing"
@@ -359,7 +359,7 @@ def _conclude(trace: CycleTrace, view: Any, response: Any) -> None:
     trace._end = perf_counter_ns()
     status = getattr(response, "status_code", 0)
     if 400 <= status < 500:
-        from ._trace_refusal import explain
+        from .refusal import explain
 
         try:
             stage, reason = explain(trace, view, status)

@@ -20,16 +20,16 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 
-from ._engine import ClassCache
-from ._field_errors import (  # noqa: F401  re-exported: fields.py and DRF's names
+from .._engine import ClassCache
+from ..exceptions import ErrorDetail, ValidationError
+from ..utils import html, representation
+from .errors import (  # noqa: F401  re-exported: fields.py and DRF's names
     MISSING_ERROR_MESSAGE,
     field_error,
     get_error_detail,
     lazy_format,
     validation_error,
 )
-from .exceptions import ErrorDetail, ValidationError
-from .utils import html, representation
 
 
 class empty:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import types
 from typing import Any
 
-from ._explain_code import (
+from .explain_code import (
     FRAMEWORK,
     code_ref,
     defining_class,
@@ -22,8 +22,8 @@ from ._explain_code import (
     module_origin,
     same_setting_value,
 )
-from ._explain_resolve import ExplainError, ResolvedTarget, resolve_target
-from ._explain_serializer import (
+from .explain_resolve import ExplainError, ResolvedTarget, resolve_target
+from .explain_serializer import (
     build_serializer,
     describe_fields,
     find_serializer_class,
@@ -248,7 +248,7 @@ def explain(target: str, method: str = "GET", urlconf: str | None = None) -> dic
 
 def _describe_query_plan(view: Any, handler: dict) -> dict | None:
     """For list/retrieve of a generic view: the lookups added or the values path (and why)."""
-    from . import _engine, generics
+    from .. import _engine, generics
 
     action = handler.get("flow") or handler.get("name")
     if view is None or not isinstance(view, generics.GenericAPIView):
@@ -433,7 +433,7 @@ def _describe_components(
     view_cls: type, view: Any, view_info: dict
 ) -> tuple[dict[str, Any], dict[str, list[type]]]:
     """The report's components, and the class objects behind them (for override points)."""
-    from .settings import api_settings
+    from ..settings import api_settings
 
     view_settings = getattr(view_cls, "settings", None) or api_settings
     components: dict[str, Any] = {}

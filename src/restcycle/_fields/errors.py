@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.signals import setting_changed
 from django.utils.translation import get_language, gettext_lazy
 
-from .exceptions import ErrorDetail, ValidationError
+from ..exceptions import ErrorDetail, ValidationError
 
 MISSING_ERROR_MESSAGE = (
     "ValidationError raised by `{class_name}`, but error key `{key}` does "

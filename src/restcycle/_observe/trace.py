@@ -40,7 +40,7 @@ def tracing_enabled() -> bool:
     """The `TRACE` setting, with None meaning "as `settings.DEBUG`"."""
     from django.conf import settings as django_settings
 
-    from .settings import api_settings
+    from ..settings import api_settings
 
     enabled = api_settings.TRACE
     if enabled is None:
@@ -52,7 +52,7 @@ def _decide(view: Any) -> None:
     # The first request after a settings change: install the tracer, or nothing at all.
     global hook
     if tracing_enabled():
-        from ._cycle_trace import begin
+        from .cycle_trace import begin
 
         hook = begin
         begin(view)
@@ -77,7 +77,7 @@ def _follow_settings() -> None:
 
 
 def _register() -> None:
-    from .settings import on_reload
+    from ..settings import on_reload
 
     on_reload(_follow_settings)
 

@@ -16,7 +16,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 
-from . import exceptions
+from .. import exceptions
 
 _DETAIL_LIMIT = 120
 
@@ -90,7 +90,7 @@ def _explain_exception(trace: Any, view: Any, exc: BaseException) -> tuple[str, 
 
 def _refusing_method(authenticator: Any, exc: BaseException) -> str:
     """`authenticate`, or `enforce_csrf` for session authentication's CSRF refusal."""
-    from .authentication import SessionAuthentication
+    from ..authentication import SessionAuthentication
 
     if isinstance(exc, exceptions.PermissionDenied) and isinstance(
         authenticator, SessionAuthentication

@@ -8,7 +8,8 @@ from typing import Any
 from django.forms import FilePathField as DjangoFilePathField
 from django.utils.translation import gettext_lazy as _
 
-from ._field_base import (
+from ..utils import html
+from .base import (
     Field,
     empty,
     flatten_choices_dict,
@@ -16,8 +17,7 @@ from ._field_base import (
     reads_key_outside_forms,
     to_choices_dict,
 )
-from ._field_text import _SURROGATE
-from .utils import html
+from .text import _SURROGATE
 
 
 def _choice_key_string(key: Any) -> str:

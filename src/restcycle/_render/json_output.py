@@ -20,10 +20,10 @@ from typing import Any
 import orjson
 from django.utils.datastructures import MultiValueDict
 
-from .exceptions import ParseError
-from .settings import api_settings, on_reload
-from .utils.encoders import JSONEncoder, encode_default
-from .utils.json import strict_constant
+from ..exceptions import ParseError
+from ..settings import api_settings, on_reload
+from ..utils.encoders import JSONEncoder, encode_default
+from ..utils.json import strict_constant
 
 SHORT_SEPARATORS = (",", ":")
 LONG_SEPARATORS = (", ", ": ")

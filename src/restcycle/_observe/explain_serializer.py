@@ -9,7 +9,7 @@ from __future__ import annotations
 import types
 from typing import Any
 
-from ._explain_code import code_ref, defining_class, module_origin
+from .explain_code import code_ref, defining_class, module_origin
 
 
 def find_serializer_class(view: Any, view_cls: type) -> tuple[type | None, str | None, str | None]:

@@ -22,11 +22,11 @@ from django.utils.dateparse import parse_date, parse_datetime, parse_duration, p
 from django.utils.duration import duration_iso_string, duration_string
 from django.utils.translation import gettext_lazy as _
 
-from . import ISO_8601
-from ._field_base import Field, empty, lazy_format
-from .settings import api_settings
-from .utils import humanize_datetime
-from .utils import timezone as timezone_checks
+from .. import ISO_8601
+from ..settings import api_settings
+from ..utils import humanize_datetime
+from ..utils import timezone as timezone_checks
+from .base import Field, empty, lazy_format
 
 _PARSE_ERRORS = (ValueError, TypeError, OverflowError)
 

@@ -19,9 +19,11 @@ from django.core.validators import (
 from django.utils.ipv6 import clean_ipv6_address
 from django.utils.translation import gettext_lazy as _
 
-from ._field_base import Field, empty, lazy_format
-from ._field_errors import django_message_text, field_error, validation_error
-from ._field_quick import (
+from ..exceptions import ErrorDetail
+from ..validators import ProhibitSurrogateCharactersValidator
+from .base import Field, empty, lazy_format
+from .errors import django_message_text, field_error, validation_error
+from .quick import (
     UNDECIDED,
     Rejected,
     mark_own_validators,
@@ -29,8 +31,6 @@ from ._field_quick import (
     reject_null,
     uses_base_validation_steps,
 )
-from .exceptions import ErrorDetail
-from .validators import ProhibitSurrogateCharactersValidator
 
 _SURROGATE = ProhibitSurrogateCharactersValidator._surrogate
 

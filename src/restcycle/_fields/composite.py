@@ -12,10 +12,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from ._field_base import Field, empty, get_error_detail, lazy_format, reads_key_outside_forms
-from ._field_text import CharField
-from .exceptions import ValidationError
-from .utils import html
+from ..exceptions import ValidationError
+from ..utils import html
+from .base import Field, empty, get_error_detail, lazy_format, reads_key_outside_forms
+from .text import CharField
 
 _CHILD_NOT_INSTANTIATED = "`child` has not been instantiated."
 _CHILD_SOURCE = (

@@ -10,9 +10,9 @@ from django.forms import ImageField as DjangoImageField
 from django.utils.encoding import is_protected_type
 from django.utils.translation import gettext_lazy as _
 
-from ._field_base import Field, empty, lazy_format
-from .exceptions import ValidationError
-from .settings import api_settings
+from ..exceptions import ValidationError
+from ..settings import api_settings
+from .base import Field, empty, lazy_format
 
 
 class FileField(Field):

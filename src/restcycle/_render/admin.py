@@ -12,9 +12,9 @@ from django.template import loader
 from django.urls import NoReverseMatch
 from django.utils.translation import gettext
 
-from . import exceptions
-from ._browsable import BrowsableAPIRenderer
-from .request import override_method
+from .. import exceptions
+from ..request import override_method
+from .browsable import BrowsableAPIRenderer
 
 __all__ = ["AdminRenderer"]
 
@@ -81,7 +81,7 @@ class AdminRenderer(BrowsableAPIRenderer):
 
     def _error_list(self, errors: Any) -> Any:
         """A rejected submission's errors as an escaped list, when there is no form to show."""
-        from .templatetags.rest_framework import error_messages
+        from ..templatetags.rest_framework import error_messages
 
         messages = error_messages(errors)
         if not messages:

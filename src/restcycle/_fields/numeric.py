@@ -14,9 +14,10 @@ from django.utils.encoding import smart_str
 from django.utils.formats import localize_input, sanitize_separators
 from django.utils.translation import gettext_lazy as _
 
-from ._field_base import Field, empty, lazy_format
-from ._field_errors import field_error
-from ._field_quick import (
+from ..settings import api_settings
+from .base import Field, empty, lazy_format
+from .errors import field_error
+from .quick import (
     UNDECIDED,
     Rejected,
     mark_own_validators,
@@ -24,7 +25,6 @@ from ._field_quick import (
     reject_null,
     uses_base_validation_steps,
 )
-from .settings import api_settings
 
 _VALUE_MESSAGES = {
     "max_value": _("Ensure this value is less than or equal to {max_value}."),

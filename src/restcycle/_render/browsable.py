@@ -18,13 +18,13 @@ from django.template import loader
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from . import exceptions
-from ._html_form import HTMLFormRenderer
-from .compat import pygments_css
-from .renderers import BaseRenderer
-from .request import override_method
-from .settings import api_settings
-from .utils.breadcrumbs import get_breadcrumbs
+from .. import exceptions
+from ..compat import pygments_css
+from ..renderers import BaseRenderer
+from ..request import override_method
+from ..settings import api_settings
+from ..utils.breadcrumbs import get_breadcrumbs
+from .html_form import HTMLFormRenderer
 
 __all__ = ["BrowsableAPIRenderer"]
 
@@ -168,7 +168,7 @@ class BrowsableAPIRenderer(BaseRenderer):
 
     def render_form_for_serializer(self, serializer: Any) -> Any:
         """The serializer's fields as horizontal form markup; None for a list serializer."""
-        from .serializers import ListSerializer
+        from ..serializers import ListSerializer
 
         if isinstance(serializer, ListSerializer):
             return None
@@ -238,7 +238,7 @@ class BrowsableAPIRenderer(BaseRenderer):
         renderer_class = getattr(default_parser, "renderer_class", None)
         if renderer_class is None:
             return None
-        from .serializers import ListSerializer
+        from ..serializers import ListSerializer
 
         data = serializer.data
         if isinstance(serializer, ListSerializer):

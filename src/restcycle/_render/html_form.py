@@ -15,10 +15,10 @@ from django.template import loader
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from . import ISO_8601
-from .renderers import BaseRenderer
-from .settings import api_settings
-from .utils.field_mapping import ClassLookupDict
+from .. import ISO_8601
+from ..renderers import BaseRenderer
+from ..settings import api_settings
+from ..utils.field_mapping import ClassLookupDict
 
 
 def _input(input_type: str) -> dict[str, str]:
@@ -27,8 +27,8 @@ def _input(input_type: str) -> dict[str, str]:
 
 def _build_default_styles() -> dict[type, dict[str, str]]:
     # Imported on first use, so that importing renderers stays cheap.
-    from . import fields as serializer_fields
-    from . import relations, serializers
+    from .. import fields as serializer_fields
+    from .. import relations, serializers
 
     return {
         serializer_fields.Field: _input("text"),
@@ -83,7 +83,7 @@ class HTMLFormRenderer(BaseRenderer):
 
     def render_field(self, field: Any, parent_style: dict) -> str:
         """One bound field as HTML; hidden fields render nothing."""
-        from .fields import HiddenField
+        from ..fields import HiddenField
 
         if isinstance(field._field, HiddenField):
             return ""

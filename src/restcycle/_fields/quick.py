@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._engine import ClassCache
-from ._field_errors import field_error
+from .._engine import ClassCache
+from .errors import field_error
 
 _VALIDATION_STEPS = ("to_internal_value", "validate_empty_values", "run_validators", "fail")
 _plain_steps_cache = ClassCache("plain_steps_cache")
