@@ -1,1 +1,2 @@
-"""Observability: the cycle tracer, Server-Timing, "why was this refused", and `manage.py explain`."""
+"""Observability: the cycle tracer, Server-Timing, "why was this refused", and
+`manage.py explain`."""
