@@ -78,3 +78,13 @@ def keeps_framework_steps(cls: type, fast_path: str) -> bool:
             if not framework_code(getattr(cls, name, None)):
                 return False
     return True
+
+
+def django_manager(manager_class: type) -> bool:
+    """A manager class whose queryset is Django's own: it builds the same query for every
+    request. One of its own (a tenant filter, a polymorphic or soft-delete manager) may not."""
+    from django.db.models.manager import BaseManager
+
+    return manager_class.get_queryset is BaseManager.get_queryset and (
+        overridden("prepared lookups", manager_class._queryset_class) is None
+    )

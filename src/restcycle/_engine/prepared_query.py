@@ -657,8 +657,7 @@ def _many_to_many_managers(model: type, name: str) -> Any:
     if descriptor.through._meta.get_field(source).foreign_related_fields != (pk,):
         return None  # the join table points at another column than the pk (to_field)
     if (
-        default_manager_class.get_queryset is not BaseManager.get_queryset
-        or _overrides_lookup_methods(default_manager_class._queryset_class)
+        not eligibility.django_manager(default_manager_class)
         or not isinstance(pk, _FIELD_TYPES)
         or pk.is_relation
     ):

@@ -145,10 +145,8 @@ def _reusable_for(manager: Any) -> bool:
     queryset, and Django's own query machinery (a query cache must see every query)."""
     from . import prepared_query as _prepared_query
 
-    return (
-        _prepared_query.stable_source(manager)
-        and not _prepared_query._overrides_lookup_methods(manager._queryset_class)
-        and not _prepared_query.django_query_patched()
+    return eligibility.django_manager(type(manager)) and not (
+        _prepared_query.django_query_patched()
     )
 
 

@@ -17,7 +17,6 @@ from typing import Any
 
 from django.db.models import F, Prefetch, prefetch_related_objects
 from django.db.models.expressions import OrderBy
-from django.db.models.manager import BaseManager
 from django.db.models.query import ModelIterable, QuerySet
 
 from ..settings import api_settings, on_reload
@@ -76,10 +75,7 @@ def _loads_as_a_join_does(model: type) -> bool:
     or queryset class of its own (a polymorphic manager that returns subclasses, a
     soft-delete filter) decides what comes back, and a join would bypass it.
     """
-    manager = model._base_manager
-    return type(manager).get_queryset is BaseManager.get_queryset and not (
-        _prepared_query._overrides_lookup_methods(manager._queryset_class)
-    )
+    return eligibility.django_manager(type(model._base_manager))
 
 
 # Why a forward relation is not joined: INNER JOIN drops the row when the related one is
@@ -348,6 +344,12 @@ def _prefetch_covered(path: str, existing: tuple) -> bool:
     return False
 
 
+def _joined_prefetch(path: str, model: type, joins: tuple) -> Prefetch:
+    """A to-many prefetch joining its single relations, built now: the related model's
+    default manager may filter per request (a tenant, the user, the time)."""
+    return Prefetch(path, queryset=model._default_manager.select_related(*joins))
+
+
 def add_lookups(
     queryset: QuerySet, select: list, prefetch: list, joins: bool = True
 ) -> tuple[QuerySet, list, list]:
@@ -377,8 +379,7 @@ def add_lookups(
                     add_prefetch.append(full)
                     shown.append(full)
         elif joins:
-            related = model._default_manager.select_related(*joins)
-            add_prefetch.append(Prefetch(path, queryset=related))
+            add_prefetch.append(_joined_prefetch(path, model, joins))
             selects = ", ".join(repr(j) for j in joins)
             shown.append(
                 f"Prefetch({path!r}, queryset={model.__name__}.objects.select_related({selects}))"
@@ -587,7 +588,7 @@ def _prefetch_for(view: Any, serializer: Any, objects: Any) -> None:
     lookups: list = list(select)
     for path, model, joins in prefetches:
         if joins:
-            lookups.append(Prefetch(path, queryset=model._default_manager.select_related(*joins)))
+            lookups.append(_joined_prefetch(path, model, joins))
         else:
             lookups.append(path)
     if lookups:
