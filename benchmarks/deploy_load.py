@@ -414,6 +414,7 @@ def throttle_phase(stack: Stack, *, anon_rate: int, user_rate: int, users: int) 
         stack.restart(host, environment)
     tokens = create_users(stack, users, "throttled")
     access_log = stack.logs / "nginx-access.log"
+    _until_nginx_uses_both_hosts(stack, access_log)
     log_offset = access_log.stat().st_size
 
     def admitted(attempts: int, headers_for, source: str | None = None) -> Counter:
@@ -445,6 +446,24 @@ def throttle_phase(stack: Stack, *, anon_rate: int, user_rate: int, users: int) 
         "users": [{"attempts": user_rate * 3, **_statuses(c)} for c in per_user],
         "served_by": served_by,
     }
+
+
+def _until_nginx_uses_both_hosts(stack: Stack, access_log: Path, seconds: float = 30.0) -> None:
+    """Unthrottled pages through nginx until both hosts have answered one: nginx leaves a
+    host out for `fail_timeout` after a restart refused it, and the phase must cross both."""
+    offset = access_log.stat().st_size
+    wanted = {stack.layout.gunicorn, stack.layout.uvicorn}
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        _get(stack, "/admin/login/", {}, None)
+        served = {
+            line.split("upstream=", 1)[1].split()[0]
+            for line in access_log.read_text()[offset:].splitlines()
+            if "upstream=" in line
+        }
+        if wanted <= served:
+            return
+        time.sleep(0.2)
 
 
 def _statuses(counts: Counter) -> dict:
